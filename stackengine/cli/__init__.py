@@ -1,0 +1,1 @@
+"""The `stackengine` command line: thin click commands over the engine."""

@@ -1,0 +1,1 @@
+"""Intrinsic functions: static reference discovery, the evaluator and one function per intrinsic."""

@@ -1,0 +1,1 @@
+"""Providers: where resources are created. `base` holds the protocol every provider implements."""

@@ -1,0 +1,1 @@
+"""Template loading and the template model."""
