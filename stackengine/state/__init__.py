@@ -1,0 +1,1 @@
+"""Durable stack state: the `StateStore` protocol and its SQLite implementation."""
