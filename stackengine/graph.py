@@ -1,0 +1,183 @@
+"""The dependency graph between a template's resources.
+
+An edge runs from a dependency to its dependent (`Bucket -> Policy` when the policy refers to the
+bucket), so a topological order is a creation order and its reverse a deletion order. Edges come
+from `Ref`, `Fn::GetAtt`, `Fn::Sub` variables and `DependsOn`; references to parameters and
+pseudo parameters are not resources and make no edge.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import networkx as nx
+
+from stackengine.diagnostics import Diagnostic, TemplateError, TemplatePath, format_path
+from stackengine.intrinsics.references import RefKind, find_references
+from stackengine.template.model import ResourceDecl
+
+CYCLE_CODE = "E3004"
+UNKNOWN_DEPENDENCY_CODE = "E3005"
+
+
+class EdgeKind(str, enum.Enum):
+    REF = "Ref"
+    GETATT = "GetAtt"
+    SUB = "Sub"
+    DEPENDS_ON = "DependsOn"
+
+
+_REF_KINDS = {RefKind.REF: EdgeKind.REF, RefKind.GETATT: EdgeKind.GETATT, RefKind.SUB: EdgeKind.SUB}
+
+
+@dataclass(frozen=True)
+class Edge:
+    dependency: str
+    dependent: str
+    kind: EdgeKind
+    path: TemplatePath
+    attribute: str | None = None
+
+
+class ResourceGraph:
+    """A DAG of resources (checked acyclic on construction) with deterministic orders."""
+
+    def __init__(self, types: Mapping[str, str], edges: Iterable[Edge]) -> None:
+        self.types = dict(types)
+        self.edges: list[Edge] = sorted(
+            edges, key=lambda e: (e.dependent, e.dependency, e.kind.value, format_path(e.path)))
+        g: nx.DiGraph = nx.DiGraph()
+        g.add_nodes_from(sorted(self.types))
+        for edge in self.edges:
+            g.add_edge(edge.dependency, edge.dependent)
+        self.graph = g
+        self._check_acyclic()
+        self._order = list(nx.lexicographical_topological_sort(g))
+
+    def _check_acyclic(self) -> None:
+        try:
+            cycle = nx.find_cycle(self.graph)
+        except nx.NetworkXNoCycle:
+            return
+        # Report it starting from its smallest name, so the message is stable; the chain reads
+        # "A depends on B depends on ... A", each hop with the place that makes the dependency.
+        nodes = [u for u, _ in cycle]
+        start = nodes.index(min(nodes))
+        nodes = nodes[start:] + nodes[:start]
+        chain = [nodes[0]] + list(reversed(nodes[1:])) + [nodes[0]]
+        hops = []
+        for dependent, dependency in zip(chain, chain[1:]):
+            edge = next(e for e in self.edges
+                        if e.dependency == dependency and e.dependent == dependent)
+            hops.append(f"{dependent} -> {dependency} ({edge.kind.value} at "
+                        f"{format_path(('Resources', dependent) + edge.path)})")
+        message = ("Circular dependency between resources: " + " -> ".join(chain)
+                   + "; " + "; ".join(hops))
+        raise TemplateError([Diagnostic(CYCLE_CODE, message, ("Resources", nodes[0]))])
+
+    # -- queries --------------------------------------------------------------------------
+
+    def order(self) -> list[str]:
+        """Creation order: every resource after its dependencies, ties broken by name."""
+        return list(self._order)
+
+    def reverse_order(self) -> list[str]:
+        return list(reversed(self._order))
+
+    def dependencies(self, logical_id: str) -> set[str]:
+        return set(self.graph.predecessors(logical_id))
+
+    def dependents(self, logical_id: str) -> set[str]:
+        return set(self.graph.successors(logical_id))
+
+    def descendants(self, logical_id: str) -> set[str]:
+        return set(nx.descendants(self.graph, logical_id))
+
+    def dependency_map(self) -> dict[str, tuple[str, ...]]:
+        return {n: tuple(sorted(self.graph.predecessors(n))) for n in self._order}
+
+    def critical_path_length(self) -> int:
+        """Number of resources on the longest dependency chain."""
+        return nx.dag_longest_path_length(self.graph) + 1 if self.types else 0
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _labelled_edges(self) -> list[tuple[str, str, str]]:
+        labels: dict[tuple[str, str], list[str]] = {}
+        for e in self.edges:
+            kind = EdgeKind.REF.value if e.kind is EdgeKind.SUB and e.attribute is None else (
+                EdgeKind.GETATT.value if e.kind is EdgeKind.SUB else e.kind.value)
+            bucket = labels.setdefault((e.dependency, e.dependent), [])
+            if kind not in bucket:
+                bucket.append(kind)
+        return [(u, v, "/".join(sorted(k))) for (u, v), k in sorted(labels.items())]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "Resources": [{"LogicalResourceId": n, "ResourceType": self.types[n]}
+                          for n in self._order],
+            "Edges": [{"From": u, "To": v, "Label": label} for u, v, label in self._labelled_edges()],
+        }
+
+    def to_dot(self) -> str:
+        lines = ["digraph stack {", "  rankdir=LR;", "  node [shape=box];"]
+        for n in self._order:
+            lines.append(f"  {json.dumps(n)} [label={json.dumps(n + chr(10) + self.types[n])}];")
+        for u, v, label in self._labelled_edges():
+            lines.append(f"  {json.dumps(u)} -> {json.dumps(v)} [label={json.dumps(label)}];")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def to_mermaid(self) -> str:
+        ids = {n: f"n{i}" for i, n in enumerate(self._order)}
+        lines = ["graph LR"]
+        for n in self._order:
+            lines.append(f'  {ids[n]}["{n}<br/>{self.types[n]}"]')
+        for u, v, label in self._labelled_edges():
+            lines.append(f"  {ids[u]} -->|{label}| {ids[v]}")
+        return "\n".join(lines) + "\n"
+
+
+def resource_edges(resource: ResourceDecl, known: Mapping[str, object]) -> list[Edge]:
+    """The edges into `resource` from the resources in `known` it refers to or depends on."""
+    edges: list[Edge] = []
+    for ref in find_references(dict(resource.properties), ("Properties",)):
+        if ref.target in known and ref.target != resource.logical_id:
+            edges.append(Edge(ref.target, resource.logical_id, _REF_KINDS[ref.kind], ref.path,
+                              ref.attribute))
+        elif ref.target == resource.logical_id:
+            edges.append(Edge(ref.target, resource.logical_id, _REF_KINDS[ref.kind], ref.path,
+                              ref.attribute))
+    for index, target in enumerate(resource.depends_on):
+        edges.append(Edge(target, resource.logical_id, EdgeKind.DEPENDS_ON, ("DependsOn", index)))
+    return edges
+
+
+def build_graph(resources: Mapping[str, ResourceDecl]) -> ResourceGraph:
+    """The graph of `resources`; TemplateError for unknown DependsOn targets or a cycle."""
+    edges: list[Edge] = []
+    problems: list[Diagnostic] = []
+    for logical_id in sorted(resources):
+        for edge in resource_edges(resources[logical_id], resources):
+            if edge.kind is EdgeKind.DEPENDS_ON and edge.dependency not in resources:
+                problems.append(Diagnostic(
+                    UNKNOWN_DEPENDENCY_CODE,
+                    f"DependsOn refers to {edge.dependency!r}, which is not a resource of the "
+                    "template (or its condition is false)",
+                    ("Resources", logical_id) + edge.path))
+                continue
+            edges.append(edge)
+    if problems:
+        raise TemplateError(problems)
+    return ResourceGraph({k: r.type for k, r in resources.items()}, edges)
+
+
+def graph_from_dependencies(types: Mapping[str, str],
+                            depends: Mapping[str, Iterable[str]]) -> ResourceGraph:
+    """A graph from recorded dependencies (a deployed stack's), ignoring ones no longer present."""
+    edges = [Edge(d, n, EdgeKind.DEPENDS_ON, ()) for n in types for d in depends.get(n, ())
+             if d in types and d != n]
+    return ResourceGraph(types, edges)
