@@ -1,0 +1,1 @@
+"""Planning: what a deployment would change (`diff`), as an immutable `ChangeSet`."""
