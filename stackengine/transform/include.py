@@ -169,6 +169,19 @@ class _Includer:
 
     def load(self, spec: Json, path: TemplatePath) -> Json | None:
         """The snippet named by a transform spec `{Name, Parameters: {Location}}`; None on error."""
+        if isinstance(spec, list):
+            # Fn::Transform also takes a list of transforms, applied in turn; macros among them
+            # can't run, and a snippet is only ever the result of a single AWS::Include.
+            if len(spec) == 1:
+                return self.load(spec[0], path + (0,))
+            reported = len(self.sink.items)
+            for i, entry in enumerate(spec):
+                if isinstance(entry, dict) and entry.get("Name") != NAME:
+                    self.load(entry, path + (i,))
+            if len(self.sink.items) == reported:
+                self.error("Fn::Transform with several transforms can't be emulated; use one AWS::Include",
+                           path)
+            return None
         if not isinstance(spec, dict) or not isinstance(spec.get("Name"), str):
             self.error("Fn::Transform takes a mapping with Name and Parameters", path)
             return None

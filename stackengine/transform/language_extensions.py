@@ -194,7 +194,7 @@ def _scalar_text(value: Json) -> str:
 
 def _equal_text(left: Json, right: Json) -> bool:
     if isinstance(left, list) or isinstance(right, list):
-        return left == right
+        return bool(left == right)
     return _scalar_text(left) == _scalar_text(right)
 
 
@@ -376,7 +376,8 @@ class _Expander:
             else:
                 self._reject_loops(value, (section,))
             _put(out, section, value, self.template, section)
-        self.resolver.conditions = out.get("Conditions") if isinstance(out.get("Conditions"), dict) else {}
+        conditions = out.get("Conditions")
+        self.resolver.conditions = conditions if isinstance(conditions, dict) else {}
         resources = out.get("Resources")
         if isinstance(resources, dict):
             for logical_id, resource in resources.items():

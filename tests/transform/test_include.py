@@ -171,6 +171,37 @@ Resources:
                          "Fn::Transform")
 
 
+def test_list_form_of_fn_transform(tmp_path: Path) -> None:
+    (tmp_path / "tag.yaml").write_text("tagged\n")
+    out = strip_marks(include(tmp_path, """\
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      Tags:
+        - Key: Source
+          Value:
+            Fn::Transform:
+              - {Name: AWS::Include, Parameters: {Location: tag.yaml}}
+"""))
+    assert out["Resources"]["B"]["Properties"]["Tags"] == [{"Key": "Source", "Value": "tagged"}]
+    # the AWS macro example (DatetimeNow) in the list form
+    [diag] = include_errors(tmp_path, """\
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      Tags:
+        - Key: DatetimeNow
+          Value:
+            Fn::Transform:
+              - Name: DatetimeNow
+                Parameters: {format: "%Y-%m-%dT%H:%M:%SZ"}
+""")
+    assert "'DatetimeNow' is a macro" in diag.message
+    assert diag.path[-2:] == ("Fn::Transform", 0)
+
+
 def test_missing_location_is_an_error(tmp_path: Path) -> None:
     [diag] = include_errors(tmp_path, "Resources:\n  Fn::Transform: {Name: AWS::Include}\n")
     assert "Parameters.Location" in diag.message
