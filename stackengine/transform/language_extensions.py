@@ -40,6 +40,9 @@ CODE_UPDATE_REPLACE_POLICY = "E3036"
 DELETION_POLICIES = frozenset({"Delete", "Retain", "RetainExceptOnCreate", "Snapshot"})
 UPDATE_REPLACE_POLICIES = frozenset({"Delete", "Retain", "Snapshot"})
 
+MAX_NESTED_LOOPS = 5
+"""CloudFormation accepts up to 5 Fn::ForEach nested inside a single parent loop."""
+
 _ALPHANUMERIC = re.compile(r"^[A-Za-z0-9]+$")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
@@ -447,6 +450,12 @@ class _Expander:
 
     def _place(self, out: dict[str, Json], key: str, value: Json, source: Json, source_key: str,
                path: TemplatePath, *, generated: bool, logical_ids: bool) -> None:
+        if generated and "${" in key:
+            # An output key is an implicit Fn::Sub over loop identifiers only.
+            self.error(f"the generated key {key!r} refers to something other than a loop identifier; "
+                       "only ${Identifier} and &{Identifier} of enclosing loops can be used in keys",
+                       path, key=True)
+            return
         if generated and logical_ids and not _ALPHANUMERIC.match(key):
             self.error(f"the generated logical ID {key!r} is not alphanumeric; use &{{Identifier}} to "
                        "drop the non-alphanumeric characters of the collection's items", path, key=True)
@@ -536,9 +545,8 @@ class _Expander:
             self.error(f"the identifier {identifier!r} is already used by an enclosing Fn::ForEach; "
                        "nested loops need different identifiers", path)
             return False
-        if identifier in self.resolver.parameters:
-            self.error(f"the identifier {identifier!r} is also a parameter name; "
-                       "Ref to it would be ambiguous", path)
+        if len(bindings) > MAX_NESTED_LOOPS:
+            self.error(f"Fn::ForEach loops nest at most {MAX_NESTED_LOOPS} deep inside one loop", path)
             return False
         return True
 
@@ -569,20 +577,25 @@ class _Expander:
     def _why_unresolved(self, value: Json) -> str:
         """Name the parameters without a value that a collection refers to, the usual cause."""
         missing: list[str] = []
+        ssm: list[str] = []
         stack = [value]
         while stack:
             node = stack.pop()
             if isinstance(node, dict):
                 ref = node.get("Ref")
-                if isinstance(ref, str) and ref in self.resolver.parameters \
-                        and self.resolver.parameter(ref) is UNRESOLVED and ref not in missing:
-                    missing.append(ref)
+                if isinstance(ref, str) and self.resolver.parameter(ref) is UNRESOLVED \
+                        and isinstance(self.resolver.parameters.get(ref), dict):
+                    type_name = str(self.resolver.parameters[ref].get("Type", ""))
+                    (ssm if type_name.startswith("AWS::SSM::") else missing).append(ref)
                 stack.extend(node.values())
             elif isinstance(node, list):
                 stack.extend(node)
-        if not missing:
-            return ""
-        return f" (parameter {', '.join(sorted(missing))} has no value and no Default)"
+        reasons = []
+        if missing:
+            reasons.append(f"parameter {', '.join(sorted(set(missing)))} has no value and no Default")
+        if ssm:
+            reasons.append(f"parameter {', '.join(sorted(set(ssm)))} is read from SSM at deploy time")
+        return f" ({'; '.join(reasons)})" if reasons else ""
 
     # -- attributes folded after expansion ---------------------------------------------------
 

@@ -460,18 +460,48 @@ Resources:
     assert diags[0].path == ("Resources", "Fn::ForEach::Outer", 2, "Fn::ForEach::Inner", 0)
 
 
-def test_identifier_that_is_also_a_parameter_name_clashes() -> None:
+def test_loops_nest_at_most_five_deep_inside_a_parent() -> None:
+    def nested(depth: int) -> str:
+        lines, indent = [], "  "
+        for level in range(depth):
+            lines += [f"{indent}Fn::ForEach::L{level}:", f"{indent}  - I{level}", f"{indent}  - [x]",
+                      f"{indent}  -"]
+            indent += "    "
+        key = "R" + "".join(f"${{I{level}}}" for level in range(depth))
+        lines.append(f"{indent}'{key}': {{Type: AWS::SNS::Topic}}")
+        return "Transform: AWS::LanguageExtensions\nResources:\n" + "\n".join(lines) + "\n"
+
+    assert list(run(nested(6))["Resources"]) == ["Rxxxxxx"]
+    diags = errors(nested(7))
+    assert len(diags) == 1 and "at most 5 deep" in diags[0].message
+
+
+def test_output_key_referring_to_a_parameter_is_an_error() -> None:
     diags = errors("""
 Transform: AWS::LanguageExtensions
 Parameters:
-  Env: {Type: String, Default: x}
+  Env: {Type: String, Default: dev}
 Resources:
   Fn::ForEach::L:
-    - Env
-    - [a]
-    - X${Env}: {Type: T}
+    - N
+    - [A]
+    - '${Env}${N}': {Type: AWS::SNS::Topic}
 """)
-    assert ["parameter name" in d.message for d in diags] == [True]
+    assert len(diags) == 1 and "other than a loop identifier" in diags[0].message
+
+
+def test_ssm_parameter_collection_is_explained() -> None:
+    diags = errors("""
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: 'AWS::SSM::Parameter::Value<CommaDelimitedList>', Default: /names}
+Resources:
+  Fn::ForEach::L:
+    - N
+    - !Ref Names
+    - 'R${N}': {Type: AWS::SNS::Topic}
+""")
+    assert len(diags) == 1 and "Names is read from SSM at deploy time" in diags[0].message
 
 
 def test_duplicate_generated_logical_ids_are_errors() -> None:
