@@ -449,8 +449,8 @@ class _Expander:
         return out
 
     def _place(self, out: dict[str, Json], key: str, value: Json, source: Json, source_key: str,
-               path: TemplatePath, *, generated: bool, logical_ids: bool) -> None:
-        if generated and "${" in key:
+               path: TemplatePath, *, generated: bool, logical_ids: bool, output_key: bool = False) -> None:
+        if output_key and "${" in key:
             # An output key is an implicit Fn::Sub over loop identifiers only.
             self.error(f"the generated key {key!r} refers to something other than a loop identifier; "
                        "only ${Identifier} and &{Identifier} of enclosing loops can be used in keys",
@@ -519,7 +519,7 @@ class _Expander:
                 new_key = _substitute(str(fragment_key), inner)
                 new_value = self._expand_entry(fragment_key, value, where, inner)
                 self._place(out, new_key, new_value, fragment, fragment_key, where,
-                            generated=True, logical_ids=logical_ids)
+                            generated=True, logical_ids=logical_ids, output_key=True)
 
     def _check_loop_name(self, key: str, path: TemplatePath) -> bool:
         name = key[len(FOREACH_PREFIX):]

@@ -749,3 +749,18 @@ def test_apply_transforms_runs_the_transform_from_the_registry() -> None:
     out = strip_marks(apply_transforms(doc.data, TransformContext()))
     assert "Transform" not in out
     assert len(out["Resources"]) == 4
+
+
+def test_keys_inside_values_may_keep_other_sub_variables() -> None:
+    out = run("""
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::L:
+    - N
+    - [A]
+    - 'R${N}':
+        Type: AWS::SNS::Topic
+        Metadata:
+          '${N}-${AWS::Region}': kept
+""")
+    assert out["Resources"]["RA"]["Metadata"] == {"A-${AWS::Region}": "kept"}
