@@ -63,8 +63,7 @@ class Diagnostic:
     def format(self) -> str:
         where = f"{self.span}: " if self.span else ""
         path = f" {format_path(self.path)}:" if self.path else ""
-        label = "" if self.severity is Severity.ERROR else f" {self.severity.value}"
-        return f"{where}{self.code}{label}{path} {self.message}"
+        return f"{where}{self.code}{path} {self.message}"
 
     def __str__(self) -> str:
         return self.format()

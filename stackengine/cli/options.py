@@ -33,11 +33,36 @@ def account_option(f: F) -> F:
                         help="Account ID of the emulated account (env STACKENGINE_ACCOUNT_ID).")(f)
 
 
+class GreedyOption(click.Option):
+    """A repeatable option that, like the AWS CLI's list options, also takes the `KEY=VALUE`
+    words that follow it: `--parameter-overrides A=1 B=2`. Words without `=` (a template path)
+    end the list, so the option may come before the positional argument too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["multiple"] = True
+        super().__init__(*args, **kwargs)
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        for name in self.opts:
+            option = parser._long_opt.get(name) or parser._short_opt.get(name)
+            if option is None:  # pragma: no cover - click always registers the names given
+                continue
+            single = option.process
+
+            def process(value: Any, state: Any, single: Any = single) -> None:
+                single(value, state)
+                while state.rargs and "=" in state.rargs[0] and not state.rargs[0].startswith("-"):
+                    single(state.rargs.pop(0), state)
+
+            option.process = process
+
+
 def parameter_options(f: F) -> F:
     f = click.option("--parameters-file", type=click.Path(dir_okay=False), default=None,
                      help="JSON file: [{\"ParameterKey\": .., \"ParameterValue\": ..}] or "
                           "{\"Parameters\": {Key: Value}}.")(f)
-    f = click.option("--parameter-overrides", multiple=True, metavar="KEY=VALUE...",
+    f = click.option("--parameter-overrides", cls=GreedyOption, metavar="KEY=VALUE...",
                      help="Parameter values, several after one flag as in the AWS CLI; repeatable.")(f)
     return f
 

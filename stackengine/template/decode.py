@@ -237,15 +237,15 @@ def _yaml_build(text: str) -> Any:
                 raw = event.value
                 tag = event.tag
                 if tag is None or (tag == "!" and event.implicit[0]):
-                    value = plain_scalar(raw) if event.style is None else raw
+                    # libyaml reports plain style as '' and the pure-Python parser as None
+                    value = raw if event.style else plain_scalar(raw)
                 elif tag in _CORE_TAGS:
                     try:
                         value = _CORE_TAGS[tag](raw)
                     except (ValueError, KeyError):
                         raise _Fail("E0001", f"{raw!r} is not a valid {tag.rsplit(':', 1)[-1]}", mark)
                 else:
-                    value = _short_form(tag, raw if event.style is not None else plain_scalar(raw)
-                                        if raw else "", mark)
+                    value = _short_form(tag, raw, mark)
                 budget -= 1
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)

@@ -1,0 +1,3 @@
+from stackengine.cli.main import main
+
+main()

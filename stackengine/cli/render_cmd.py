@@ -1,0 +1,50 @@
+"""`stackengine render`: the processed template, as CloudFormation would see it."""
+
+from __future__ import annotations
+
+import click
+
+from stackengine.cli.options import (
+    account_option,
+    echo_diagnostics,
+    handle_errors,
+    parameter_options,
+    region_option,
+    resolve_region,
+)
+from stackengine.cli.params import collect_parameters
+
+
+@click.command()
+@click.argument("template", type=click.Path(dir_okay=False))
+@parameter_options
+@click.option("--stack-name", default=None, help="Stack name for AWS::StackName (default: the file's stem).")
+@region_option
+@account_option
+@click.option("-o", "--output", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True, help="Output format.")
+@handle_errors
+def render(template: str, parameter_overrides: tuple[str, ...], parameters_file: str | None,
+           stack_name: str | None, region: str | None, account_id: str, fmt: str) -> None:
+    """Print TEMPLATE processed: transforms applied, parameters, mappings and conditions folded,
+    references to resources kept as intrinsic functions."""
+    from stackengine.render import RenderOptions, render_file
+    from stackengine.template.encode import to_json, to_yaml
+
+    options = RenderOptions(
+        stack_name=stack_name or default_stack_name(template), region=resolve_region(region),
+        account_id=account_id, parameters=collect_parameters(parameter_overrides, parameters_file))
+    processed = render_file(template, options)
+    echo_diagnostics(list(processed.warnings))
+    rendered = processed.rendered()
+    click.echo(to_json(rendered) if fmt == "json" else to_yaml(rendered), nl=fmt == "json")
+
+
+def default_stack_name(template: str) -> str:
+    """The template file's stem, made a valid stack name (letters, digits, hyphens)."""
+    import os
+    import re
+
+    stem = os.path.splitext(os.path.basename(template))[0]
+    name = re.sub(r"[^A-Za-z0-9-]", "-", stem).strip("-") or "stack"
+    return name if name[0].isalpha() else f"stack-{name}"

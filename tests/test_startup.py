@@ -1,0 +1,48 @@
+"""The CLI starts light: heavy modules are imported only by the commands that use them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+HEAVY = ("boto3", "botocore", "rich", "jsonschema", "networkx")
+
+
+def imported_after(args: list[str]) -> set[str]:
+    code = textwrap.dedent(f"""
+        import sys
+        from stackengine.cli.main import cli
+        try:
+            cli.main(args={args!r}, prog_name="stackengine", standalone_mode=False)
+        except SystemExit:
+            pass
+        print(",".join(m for m in {HEAVY!r} if m in sys.modules))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    last = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    return {m for m in last.split(",") if m in HEAVY}
+
+
+def test_help_and_version_import_nothing_heavy() -> None:
+    assert imported_after(["--help"]) == set()
+    assert imported_after(["--version"]) == set()
+
+
+def test_render_imports_nothing_heavy(tmp_path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    assert imported_after(["render", str(template)]) == set()
+    assert imported_after(["render", "--help"]) == set()
+
+
+def test_every_command_has_help() -> None:
+    from click.testing import CliRunner
+
+    from stackengine.cli.main import COMMANDS, cli
+
+    runner = CliRunner()
+    for name in COMMANDS:
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert "Usage:" in result.output
