@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from stackengine.template.parameters import _EXAMPLES, PARAMETER_TYPES
+from stackengine.template.parameters import _EXAMPLES, PARAMETER_TYPES, compile_java_regex
 from stackengine.template.regex_sample import sample
+from stackengine.values import as_string
 
 Json = Any
 
@@ -33,7 +34,7 @@ def _fits(value: str, spec: Mapping[str, Json]) -> bool:
     pattern = spec.get("AllowedPattern")
     if isinstance(pattern, str):
         try:
-            if not re.fullmatch(pattern, value):
+            if not compile_java_regex(pattern).fullmatch(value):
                 return False
         except re.error:
             return False
@@ -58,7 +59,7 @@ def fill_value(spec: Mapping[str, Json]) -> str | None:
         return None
     allowed = spec.get("AllowedValues")
     if isinstance(allowed, list) and allowed:
-        return str(allowed[0])
+        return as_string(allowed[0]) or str(allowed[0])
     kind = PARAMETER_TYPES.get(str(spec.get("Type")))
     if kind is None:
         return None
@@ -76,6 +77,10 @@ def fill_value(spec: Mapping[str, Json]) -> str | None:
     pattern = spec.get("AllowedPattern")
     if isinstance(pattern, str):
         length = spec.get("MinLength")
+        try:
+            pattern = compile_java_regex(pattern).pattern
+        except re.error:
+            pass
         generated = sample(pattern, min_length=int(length) if str(length).isdigit() else 0)
         if generated is not None:
             candidates.insert(0, generated)

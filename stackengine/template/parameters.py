@@ -492,7 +492,7 @@ def _read_pattern(name: str, spec: Mapping[str, Any],
                    name, "AllowedPattern")
         return None, None
     try:
-        return text, _compile_java_regex(text)
+        return text, compile_java_regex(text)
     except re.error as exc:
         report.add(E_DEFINITION, f"parameter '{name}': AllowedPattern {text!r} is not a valid "
                    f"regular expression ({exc})", name, "AllowedPattern")
@@ -504,7 +504,7 @@ def _read_pattern(name: str, spec: Mapping[str, Any],
 _JAVA_CLASS_DASH = re.compile(r"(\\[wdsWDS])-|-(?=\\[wdsWDS])")
 
 
-def _compile_java_regex(text: str) -> re.Pattern[str]:
+def compile_java_regex(text: str) -> re.Pattern[str]:
     try:
         return re.compile(text)
     except re.error:

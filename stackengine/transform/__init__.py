@@ -82,13 +82,20 @@ def apply_transforms(template: Json, context: TransformContext) -> Json:
         function = get_transform(name)
         assert function is not None
         template = function(template, context)
-    if _has_fn_transform(template):
+    if _has_top_level_include(template) or _has_fn_transform(template):
         include = get_transform("AWS::Include")
         assert include is not None
         template = include(template, context)
     if isinstance(template, dict) and "Transform" in template:
         template = {k: v for k, v in template.items() if k != "Transform"}
     return template
+
+
+def _has_top_level_include(template: Json) -> bool:
+    """`Transform: {Name: AWS::Include, Parameters: ...}`, alone or in the Transform list."""
+    declared = template.get("Transform") if isinstance(template, dict) else None
+    entries = declared if isinstance(declared, list) else [declared]
+    return any(isinstance(e, dict) and e.get("Name") == "AWS::Include" for e in entries)
 
 
 def _has_fn_transform(value: Json) -> bool:
