@@ -57,9 +57,14 @@ class ProcessedTemplate:
     metadata: Json = None
     warnings: tuple[Diagnostic, ...] = ()
 
-    def rendered(self) -> dict[str, Json]:
+    def rendered(self, *, mask_no_echo: bool = True) -> dict[str, Json]:
         """The processed template as CloudFormation would show it: parameters, mappings and
-        conditions applied, references to resources kept as intrinsic functions."""
+        conditions applied, references to resources kept as intrinsic functions.
+
+        NoEcho parameter values appear as `****` unless `mask_no_echo=False`."""
+        resources, outputs = self.resources, self.outputs
+        if mask_no_echo and any(p.no_echo for p in self.parameters.values()):
+            resources, outputs = self._masked()
         out: dict[str, Json] = {}
         version = self.source.get("AWSTemplateFormatVersion")
         if version is not None:
@@ -68,10 +73,19 @@ class ProcessedTemplate:
             out["Description"] = self.description
         if self.metadata is not None:
             out["Metadata"] = self.metadata
-        out["Resources"] = {logical_id: _render_resource(r) for logical_id, r in self.resources.items()}
-        if self.outputs:
-            out["Outputs"] = {name: _render_output(o) for name, o in self.outputs.items()}
+        out["Resources"] = {logical_id: _render_resource(r) for logical_id, r in resources.items()}
+        if outputs:
+            out["Outputs"] = {name: _render_output(o) for name, o in outputs.items()}
         return out
+
+    def _masked(self) -> tuple[dict[str, ResourceDecl], dict[str, OutputDecl]]:
+        context = replace(self.context, mask_no_echo=True)
+        sink = DiagnosticSink()
+        section = self.source.get("Resources") or {}
+        resources = {logical_id: _resolve_resource(logical_id, section[logical_id], context, sink)
+                     for logical_id in self.resources}
+        outputs = _resolve_outputs(self.source.get("Outputs") or {}, context, self.conditions, sink)
+        return resources, outputs
 
     def resolve_late(self, value: Json, lookup: ResourceLookup) -> Json:
         """`value` with every reference to a resource replaced through `lookup`

@@ -93,6 +93,8 @@ class EvalContext:
     import_value: Callable[[str], Json] | None = None
     """Export name → value; raise KeyError when no such export. None: keep imports symbolic."""
     stack_output: Callable[[str, str, "str | None"], Json] | None = None
+    mask_no_echo: bool = False
+    """Evaluate NoEcho parameters as `****`: for output shown to people."""
 
 
 class Evaluator:

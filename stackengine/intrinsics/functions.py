@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 Json = Any
 Function = Callable[["Evaluator", Json, "TemplatePath"], Json]
 
+MASK = "****"
 CONDITION_FUNCTIONS = ("Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition")
 RULE_FUNCTIONS = ("Fn::Contains", "Fn::EachMemberEquals", "Fn::EachMemberIn", "Fn::RefAll",
                   "Fn::ValueOf", "Fn::ValueOfAll")
@@ -77,6 +78,8 @@ def fn_ref(ev: Evaluator, arg: Json, path: TemplatePath) -> Json:
     parameter = ev.ctx.parameters.get(arg)
     if parameter is not None:
         value = parameter.effective
+        if parameter.no_echo and ev.ctx.mask_no_echo:
+            return [MASK for _ in value] if isinstance(value, list) else MASK
         return list(value) if isinstance(value, list) else value
     if arg in ev.ctx.resources:
         if _scope_is(ev, "CONDITION", "RULE"):

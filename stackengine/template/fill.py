@@ -85,8 +85,8 @@ def fill_value(spec: Mapping[str, Json]) -> str | None:
         if generated is not None:
             candidates.insert(0, generated)
     member = next((c for c in candidates if _fits(c, spec)), candidates[0])
-    # Lists get three members: templates often Fn::Select the first few.
-    return ",".join([member] * 3) if kind.is_list else member
+    # Lists get four members: templates often Fn::Select the first few (one per AZ).
+    return ",".join([member] * 4) if kind.is_list else member
 
 
 def fill_parameters(declared: Json, given: Mapping[str, str]) -> dict[str, str]:

@@ -163,3 +163,24 @@ def test_usage_error_exits_2(tmp_path) -> None:
     assert result.exit_code == 2
     result = run("render", write(tmp_path, TEMPLATE), "--parameter-overrides", "novalue")
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_no_echo_values_are_masked_in_rendered_output(tmp_path) -> None:
+    text = TEMPLATE.replace("      DelaySeconds:", "      RedriveAllowPolicy: !Sub 'pw=${Secret}'\n      DelaySeconds:")
+    text += "  Shown:\n    Value: !Ref Secret\n"
+    result = run("render", write(tmp_path, text), "-o", "json", "--parameter-overrides", "Secret=s3cr3t-value")
+    assert result.exit_code == 0, result.output
+    assert "s3cr3t-value" not in result.output
+    rendered = json.loads(result.stdout)
+    assert rendered["Resources"]["Queue"]["Properties"]["RedriveAllowPolicy"] == "pw=****"
+    assert rendered["Outputs"]["Shown"]["Value"] == "****"
+
+
+def test_no_echo_values_are_real_for_the_engine(tmp_path) -> None:
+    from stackengine.render import RenderOptions, render_file
+
+    processed = render_file(write(tmp_path, TEMPLATE + "  Shown:\n    Value: !Ref Secret\n"),
+                            RenderOptions(parameters={"Secret": "real"}))
+    assert processed.outputs["Shown"].value == "real"
+    assert processed.rendered(mask_no_echo=False)["Outputs"]["Shown"]["Value"] == "real"
+    assert processed.display_parameters()["Secret"] == "****"
