@@ -107,14 +107,14 @@ def _render_resource(resource: ResourceDecl) -> dict[str, Json]:
         out["Properties"] = resource.properties
     if resource.depends_on:
         out["DependsOn"] = list(resource.depends_on)
-    for key, value in (("DeletionPolicy", resource.deletion_policy),
-                       ("UpdateReplacePolicy", resource.update_replace_policy)):
-        if value != "Delete":
-            out[key] = value
-    for key, value in (("Metadata", resource.metadata), ("CreationPolicy", resource.creation_policy),
-                       ("UpdatePolicy", resource.update_policy)):
-        if value is not None:
-            out[key] = value
+    for key, policy in (("DeletionPolicy", resource.deletion_policy),
+                        ("UpdateReplacePolicy", resource.update_replace_policy)):
+        if policy != "Delete":
+            out[key] = policy
+    for key, section in (("Metadata", resource.metadata), ("CreationPolicy", resource.creation_policy),
+                         ("UpdatePolicy", resource.update_policy)):
+        if section is not None:
+            out[key] = section
     return out
 
 

@@ -133,12 +133,12 @@ def fn_getatt(ev: Evaluator, arg: Json, path: TemplatePath) -> Json:
 # -- Strings ------------------------------------------------------------------------------------
 
 def fn_sub(ev: Evaluator, arg: Json, path: TemplatePath) -> Json:
+    variables: dict[str, Json] = {}
     if isinstance(arg, str):
-        template, variables, template_path = arg, {}, path
+        template, template_path = arg, path
     elif (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
           and isinstance(arg[1], dict)):
         template, template_path = arg[0], path + (0,)
-        variables = {}
         for name, value in arg[1].items():
             resolved = ev.resolve(value, path + (1, name))
             variables[name] = resolved

@@ -81,7 +81,7 @@ def fill_value(spec: Mapping[str, Json]) -> str | None:
             pattern = compile_java_regex(pattern).pattern
         except re.error:
             pass
-        generated = sample(pattern, min_length=int(length) if str(length).isdigit() else 0)
+        generated = sample(pattern, min_length=int(str(length)) if str(length).isdigit() else 0)
         if generated is not None:
             candidates.insert(0, generated)
     member = next((c for c in candidates if _fits(c, spec)), candidates[0])
