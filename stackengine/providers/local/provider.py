@@ -1,0 +1,372 @@
+"""LocalProvider: an offline AWS account behind the `Provider` protocol.
+
+Every create/update/delete goes through the same steps: latency, idempotency token, injected
+failure, the registry schema, the per-type AWS rules, then the account store. Names, IDs and
+attributes come from `formats.json` (or the schema fallback) with a per-stack seeded RNG, so the
+same deploy yields the same values on every machine.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+from stackengine.providers.base import ProviderError, ResourceResult, StackRef
+from stackengine.providers.local import formats
+from stackengine.providers.local.naming import NameRule, generate_name, seeded_rng
+from stackengine.providers.local.rules import (RuleContext, derived_vars, run_delete_rules,
+                                               run_write_rules)
+from stackengine.providers.local.schema_check import check_properties, format_problems
+from stackengine.providers.local.store import AccountStore, NameTaken, Snapshot, StoredResource
+
+Json = Any
+
+OPERATIONS = ("create", "update", "delete")
+
+# Types whose DeletionPolicy: Snapshot is honoured by CloudFormation.
+SNAPSHOT_TYPES = frozenset({
+    "AWS::EC2::Volume", "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Neptune::DBCluster", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance",
+    "AWS::Redshift::Cluster", "AWS::DocDB::DBCluster",
+})
+
+# Types the local account cannot run: the engine shows the reason as the failure.
+UNSUPPORTED_TYPES: dict[str, str] = {
+    "AWS::CloudFormation::Stack": "Nested stacks (AWS::CloudFormation::Stack) are not yet supported "
+                                  "by the local provider",
+    "AWS::CloudFormation::Macro": "Macros (AWS::CloudFormation::Macro) are not yet supported by the "
+                                  "local provider",
+    "AWS::CloudFormation::StackSet": "Stack sets are not supported by the local provider",
+}
+CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+
+
+@dataclass(frozen=True)
+class FailureSpec:
+    """`--inject-failure LOGICAL_ID[:create|update|delete]`: operation None fails every operation."""
+
+    logical_id: str
+    operation: str | None = None
+
+    def matches(self, logical_id: str, operation: str) -> bool:
+        return self.logical_id == logical_id and self.operation in (None, operation)
+
+
+def parse_failure_spec(text: str) -> FailureSpec:
+    logical_id, _, operation = text.partition(":")
+    if not logical_id:
+        raise ValueError(f"--inject-failure {text!r}: a logical ID is required")
+    if operation and operation not in OPERATIONS:
+        raise ValueError(f"--inject-failure {text!r}: the operation must be one of "
+                         f"{', '.join(OPERATIONS)}")
+    return FailureSpec(logical_id, operation or None)
+
+
+class LocalProvider:
+    """The emulated account. Persists in `db_path` (the state database) in `local_*` tables."""
+
+    def __init__(self, db_path: str, *, latency_ms: int = 0,
+                 inject_failures: Sequence[FailureSpec] = (), clock: Callable[[], float] | None = None,
+                 sleep: Callable[[float], None] | None = None, registry: Any = None,
+                 default_account_id: str = "123456789012", default_region: str = "us-east-1") -> None:
+        self.store = AccountStore(db_path, clock=clock)
+        self.latency_ms = latency_ms
+        self.inject_failures = tuple(inject_failures)
+        self._sleep = sleep or time.sleep
+        self._registry = registry
+        self.default_account_id = default_account_id
+        self.default_region = default_region
+        self._seeded: set[tuple[str, str]] = set()
+        self._region_types: dict[str, frozenset[str]] = {}
+        self._seed_lock = threading.Lock()
+
+    # -- the Provider protocol --------------------------------------------------------------
+
+    def create(self, stack: StackRef, type_name: str, logical_id: str,
+               properties: Mapping[str, Json], token: str) -> ResourceResult:
+        self._delay()
+        replay = self._replay(token, "create")
+        if replay is not None:
+            return replay
+        self._maybe_fail(logical_id, "create", type_name, token)
+        schema = self._schema(type_name, stack.region)
+        self._check_schema(schema, logical_id, properties)
+        self.ensure_defaults(stack.account_id, stack.region, stack.partition)
+        ctx = RuleContext(self.store, stack, type_name, logical_id, properties, "create")
+        if self._is_custom(type_name):
+            self._check_service_token(ctx)
+        run_write_rules(ctx)
+        generation = self.store.next_generation(stack.stack_id, logical_id)
+        rng = seeded_rng(stack.stack_id, logical_id, generation)
+        identity = formats.build_identity(
+            type_name, schema, properties, self._context(stack, logical_id), rng,
+            extra_vars=derived_vars(ctx))
+        rid = f"{stack.stack_id}/{logical_id}/{generation}"
+        self._put(StoredResource(rid, stack.account_id, stack.region, type_name, identity.physical_id,
+                                 stack.stack_name, stack.stack_id, logical_id,
+                                 *self._unique_name(type_name, stack, identity.name),
+                                 dict(properties), identity.attributes, identity.vars))
+        self._after_write(type_name, stack, identity.physical_id, properties)
+        result = ResourceResult(identity.physical_id, identity.attributes)
+        self._remember(token, "create", result)
+        return result
+
+    def update(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
+               old: Mapping[str, Json], new: Mapping[str, Json], token: str) -> ResourceResult:
+        self._delay()
+        replay = self._replay(token, "update")
+        if replay is not None:
+            return replay
+        self._maybe_fail(logical_id, "update", type_name, token)
+        schema = self._schema(type_name, stack.region)
+        self._check_schema(schema, logical_id, new)
+        existing = self._existing(stack, type_name, logical_id, physical_id)
+        if existing is None:
+            raise ProviderError(f"Resource of type '{type_name}' with identifier '{physical_id}' was "
+                                "not found.", "NotFound")
+        ctx = RuleContext(self.store, stack, type_name, logical_id, new, "update", old, physical_id)
+        if self._is_custom(type_name):
+            self._check_service_token(ctx)
+        run_write_rules(ctx)
+        generation = int(existing.rid.rsplit("/", 1)[-1]) if existing.rid.rsplit("/", 1)[-1].isdigit() else 0
+        rng = seeded_rng(stack.stack_id, logical_id, generation)
+        identity = formats.build_identity(
+            type_name, schema, new, self._context(stack, logical_id), rng,
+            saved_vars=existing.vars, extra_vars=derived_vars(ctx))
+        self._put(StoredResource(existing.rid, stack.account_id, stack.region, type_name,
+                                 identity.physical_id, stack.stack_name, stack.stack_id, logical_id,
+                                 *self._unique_name(type_name, stack, identity.name),
+                                 dict(new), identity.attributes, identity.vars,
+                                 existing.created_at, self.store.now()), replace=True)
+        self._after_write(type_name, stack, identity.physical_id, new)
+        result = ResourceResult(identity.physical_id, identity.attributes)
+        self._remember(token, "update", result)
+        return result
+
+    def delete(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
+               token: str, *, snapshot: bool = False) -> None:
+        self._delay()
+        if self._replay(token, "delete") is not None:
+            return
+        self._maybe_fail(logical_id, "delete", type_name, token)
+        existing = self._existing(stack, type_name, logical_id, physical_id)
+        if existing is None:
+            return  # already gone: CloudFormation treats NotFound on delete as done
+        ctx = RuleContext(self.store, stack, type_name, logical_id, existing.properties, "delete",
+                          existing.properties, physical_id)
+        run_delete_rules(ctx)
+        if snapshot and self.supports_snapshot(type_name):
+            self.store.record_snapshot(Snapshot(
+                f"{physical_id}-snapshot-{int(self.store.now())}", stack.account_id, stack.region,
+                type_name, physical_id, existing.properties, self.store.now()))
+        self.store.delete_resource(existing.rid)
+        if type_name == "AWS::SSM::Parameter":
+            self.store.delete_ssm_parameter(stack.account_id, stack.region, physical_id)
+        self._remember(token, "delete", ResourceResult(physical_id, {}))
+
+    def read(self, type_name: str, physical_id: str) -> ResourceResult | None:
+        found = self.store.find_by_id(type_name, physical_id)
+        if not found:
+            return None
+        preferred = [r for r in found if (r.account_id, r.region) ==
+                     (self.default_account_id, self.default_region)]
+        chosen = (preferred or found)[0]
+        return ResourceResult(chosen.physical_id, chosen.attributes)
+
+    def supports_snapshot(self, type_name: str) -> bool:
+        return type_name in SNAPSHOT_TYPES
+
+    # -- helpers the engine and the CLI use -------------------------------------------------
+
+    def resolve_ssm_parameter(self, account_id: str, region: str, name: str) -> str:
+        """The value behind an `AWS::SSM::Parameter::Value<...>` template parameter."""
+        found = self.store.get_ssm_parameter(account_id, region, name)
+        if found is None:
+            raise ProviderError(f"Unable to fetch parameters [{name}] from parameter store for this "
+                                "account.", "ValidationError")
+        return found[1]
+
+    def put_ssm_parameter(self, account_id: str, region: str, name: str, value: str,
+                          type_: str = "String") -> None:
+        self.store.put_ssm_parameter(account_id, region, name, value, type_)
+
+    def ensure_defaults(self, account_id: str, region: str, partition: str = "aws") -> None:
+        """Every account has a default VPC with a subnet per AZ and a default security group, as
+        in AWS, so templates that take a VPC or subnet ID have something real to point at."""
+        key = (account_id, region)
+        if key in self._seeded:
+            return
+        with self._seed_lock:
+            if key in self._seeded:
+                return
+            stack = StackRef("", "", account_id, region, partition)
+            vpc = self._seed(stack, "AWS::EC2::VPC", "DefaultVpc",
+                             {"CidrBlock": "172.31.0.0/16", "EnableDnsSupport": True})
+            for index, letter in enumerate("abc"):
+                self._seed(stack, "AWS::EC2::Subnet", f"DefaultSubnet{letter.upper()}",
+                           {"VpcId": vpc, "CidrBlock": f"172.31.{index * 16}.0/20",
+                            "AvailabilityZone": f"{region}{letter}", "MapPublicIpOnLaunch": True})
+            self._seed(stack, "AWS::EC2::SecurityGroup", "DefaultSecurityGroup",
+                       {"GroupName": "default", "GroupDescription": "default VPC security group",
+                        "VpcId": vpc})
+            self._seeded.add(key)
+
+    def default_ids(self, account_id: str, region: str) -> dict[str, str]:
+        """Logical name -> physical ID of the account's default network (for parameter filling)."""
+        self.ensure_defaults(account_id, region)
+        return {r.logical_id: r.physical_id for r in self.store.list_resources(account_id, region)
+                if r.stack_id == ""}
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _seed(self, stack: StackRef, type_name: str, logical_id: str, props: dict[str, Json]) -> str:
+        rid = f"default/{stack.account_id}/{stack.region}/{logical_id}"
+        existing = self.store.get_by_rid(rid)
+        if existing is not None:
+            return existing.physical_id
+        rng = seeded_rng(f"{stack.account_id}/{stack.region}", logical_id)
+        identity = formats.build_identity(type_name, self.registry.get(type_name), props,
+                                          self._context(stack, logical_id), rng)
+        try:
+            self.store.put_resource(StoredResource(
+                rid, stack.account_id, stack.region, type_name, identity.physical_id, "", "", logical_id,
+                None, None, None, props, identity.attributes, identity.vars))
+        except NameTaken:  # another process seeded it first
+            pass
+        found = self.store.get_by_rid(rid)
+        return found.physical_id if found else identity.physical_id
+
+    @property
+    def registry(self) -> Any:
+        if self._registry is None:
+            from stackengine.specs import default_registry
+
+            self._registry = default_registry()
+        return self._registry
+
+    def _schema(self, type_name: str, region: str) -> Any:
+        if type_name in UNSUPPORTED_TYPES:
+            raise ProviderError(UNSUPPORTED_TYPES[type_name], "NotSupported")
+        schema = self.registry.get(type_name)
+        if schema is None:
+            near = self.registry.suggest(type_name)
+            hint = f" Did you mean {' or '.join(near)}?" if near else ""
+            raise ProviderError(f"Template format error: Unrecognized resource types: [{type_name}]."
+                                + hint, "ValidationError")
+        try:
+            available = type_name.startswith("Custom::") or type_name in set(
+                self._types_in_region(region))
+        except KeyError:
+            available = True  # no availability data for this region: do not guess
+        if not available:
+            raise ProviderError(f"Template format error: Unrecognized resource types: [{type_name}] "
+                                f"(not available in {region})", "ValidationError")
+        return schema
+
+    def _types_in_region(self, region: str) -> frozenset[str]:
+        if region not in self._region_types:
+            self._region_types[region] = frozenset(self.registry.types_in_region(region))
+        return self._region_types[region]
+
+    def _check_schema(self, schema: Any, logical_id: str, properties: Mapping[str, Json]) -> None:
+        if self._is_custom(schema.type_name):
+            return  # custom resources take any properties besides ServiceToken
+        problems = check_properties(schema, properties)
+        if problems:
+            raise ProviderError(format_problems(logical_id, problems), "InvalidRequest")
+
+    @staticmethod
+    def _is_custom(type_name: str) -> bool:
+        return type_name.startswith("Custom::") or type_name == CUSTOM_RESOURCE
+
+    def _check_service_token(self, ctx: RuleContext) -> None:
+        """A custom resource's ServiceToken must be a Lambda function or SNS topic in the account."""
+        token = ctx.properties.get("ServiceToken")
+        if not isinstance(token, str) or not token:
+            raise ProviderError("Custom resource is missing the required ServiceToken property",
+                                "InvalidRequest")
+        parts = token.split(":")
+        if len(parts) >= 7 and parts[2] == "lambda":
+            if ctx.find("AWS::Lambda::Function", parts[6]) is not None:
+                return
+        elif len(parts) >= 6 and parts[2] == "sns":
+            if ctx.find("AWS::SNS::Topic", token) is not None:
+                return
+        raise ProviderError(f"Invalid service token: {token} does not name a Lambda function or SNS "
+                            "topic in this account and region", "InvalidRequest")
+
+    def _context(self, stack: StackRef, logical_id: str) -> dict[str, Json]:
+        return formats.context_vars(stack.account_id, stack.region, stack.partition,
+                                    stack.stack_name, stack.stack_id, logical_id)
+
+    def _unique_name(self, type_name: str, stack: StackRef,
+                     name: str | None) -> tuple[str | None, str | None, str | None]:
+        rule: NameRule | None = formats.name_rule(type_name)
+        if rule is None or rule.unique is None or name is None:
+            return None, None, None
+        scope = {"global": "global", "account": stack.account_id}.get(
+            rule.unique, f"{stack.account_id}/{stack.region}")
+        return rule.kind or type_name, scope, name
+
+    def _put(self, resource: StoredResource, *, replace: bool = False) -> None:
+        try:
+            self.store.put_resource(resource, replace=replace)
+        except NameTaken as exc:
+            if resource.type_name == "AWS::S3::Bucket":
+                raise ProviderError(f"{exc.name} already exists", "AlreadyExists") from exc
+            raise ProviderError(f"Resource of type '{resource.type_name}' with identifier "
+                                f"'{exc.name}' already exists.", "AlreadyExists") from exc
+
+    def _after_write(self, type_name: str, stack: StackRef, physical_id: str,
+                     properties: Mapping[str, Json]) -> None:
+        if type_name == "AWS::SSM::Parameter":
+            self.store.put_ssm_parameter(stack.account_id, stack.region, physical_id,
+                                         str(properties.get("Value", "")),
+                                         str(properties.get("Type", "String")))
+
+    def _existing(self, stack: StackRef, type_name: str, logical_id: str,
+                  physical_id: str) -> StoredResource | None:
+        candidates = [r for r in self.store.list_resources(stack.account_id, stack.region, type_name,
+                                                           stack.stack_id or None)
+                      if r.physical_id == physical_id]
+        mine = [r for r in candidates if r.logical_id == logical_id]
+        if mine or candidates:
+            return (mine or candidates)[0]
+        return self.store.get_resource(stack.account_id, stack.region, type_name, physical_id)
+
+    def _delay(self) -> None:
+        if self.latency_ms > 0:
+            self._sleep(self.latency_ms / 1000.0)
+
+    def _replay(self, token: str, operation: str) -> ResourceResult | None:
+        if not token:
+            return None
+        found = self.store.token_result(token)
+        if found is None or found[0] != operation:
+            return None
+        return ResourceResult(found[1]["physical_id"], found[1]["attributes"])
+
+    def _remember(self, token: str, operation: str, result: ResourceResult) -> None:
+        if token:
+            self.store.record_token(token, operation, {"physical_id": result.physical_id,
+                                                       "attributes": dict(result.attributes)})
+
+    def _maybe_fail(self, logical_id: str, operation: str, type_name: str, token: str) -> None:
+        if any(spec.matches(logical_id, operation) for spec in self.inject_failures):
+            raise ProviderError(
+                f"Resource handler returned message: \"Injected failure: {operation} of {logical_id} "
+                f"({type_name}) failed as requested by --inject-failure\" (RequestToken: {token}, "
+                "HandlerErrorCode: GeneralServiceException)", "GeneralServiceException")
+
+
+def generated_name(stack: StackRef, logical_id: str, type_name: str, generation: int = 0,
+                   properties: Mapping[str, Json] | None = None) -> str | None:
+    """The name CloudFormation would give an unnamed resource of this type (None if the type has
+    no name rule) — what the local provider uses."""
+    rule = formats.name_rule(type_name)
+    if rule is None:
+        return None
+    return generate_name(stack.stack_name, logical_id, rule,
+                         seeded_rng(stack.stack_id, logical_id, generation), properties)

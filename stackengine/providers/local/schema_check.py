@@ -1,0 +1,258 @@
+"""Resource properties checked against the registry schema, as CloudFormation's handlers check them.
+
+jsonschema does the work (types, required, enum, pattern, lengths, ranges, additionalProperties,
+oneOf/anyOf/dependencies). Two CloudFormation habits are taught to it:
+- scalars are coerced: `"5"` is a valid integer, `5` a valid string, `"true"` a valid boolean,
+  because CloudFormation stringifies template scalars before handlers see them;
+- some registry patterns are Java regexes Python cannot compile (`\\p{L}`...): those patterns are
+  skipped rather than failing the deploy.
+Problems come back as `SchemaProblem(path, message)` — all of them, not only the first — with a
+"did you mean" for unknown property names and an error for read-only properties that were set.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
+
+import jsonschema
+from jsonschema import Draft7Validator, validators
+
+from stackengine.diagnostics import PathPart, format_path
+
+Json = Any
+
+_INT = re.compile(r"^-?\d+$")
+_NUM = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    path: tuple[PathPart, ...]
+    message: str
+
+    def __str__(self) -> str:
+        where = format_path(self.path) if self.path else "Properties"
+        return f"{where}: {self.message}"
+
+
+# -- CloudFormation's scalar coercion ---------------------------------------------------------
+
+def _is_integer(_checker: Any, value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, str) and bool(_INT.match(value.strip()))
+
+
+def _is_number(_checker: Any, value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or (isinstance(value, str) and bool(_NUM.match(value.strip())))
+
+
+def _is_boolean(_checker: Any, value: Any) -> bool:
+    return isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
+
+
+def _is_string(_checker: Any, value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
+
+
+_TYPE_CHECKER = Draft7Validator.TYPE_CHECKER.redefine_many({
+    "integer": _is_integer, "number": _is_number, "boolean": _is_boolean, "string": _is_string})
+
+
+def _as_number(value: Any) -> Any:
+    if isinstance(value, str) and _NUM.match(value.strip()):
+        text = value.strip()
+        return int(text) if _INT.match(text) else float(text)
+    return value
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _numeric(original: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    def check(validator: Any, bound: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        yield from original(validator, bound, _as_number(instance), schema)
+    return check
+
+
+def _textual(original: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    def check(validator: Any, bound: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        yield from original(validator, bound, _as_text(instance), schema)
+    return check
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    instance = _as_text(instance)
+    if not isinstance(instance, str):
+        return
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return  # a Java-only regex: skip rather than refuse a valid value
+    if not compiled.search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if instance in enums or _as_text(instance) in enums or _as_number(instance) in enums:
+        return
+    if isinstance(instance, str) and instance.lower() in ("true", "false") and \
+            (instance.lower() == "true") in enums:
+        return
+    yield jsonschema.ValidationError(f"{instance!r} is not one of {list(enums)!r}")
+
+
+_BASE = Draft7Validator.VALIDATORS
+CfnValidator = validators.extend(
+    Draft7Validator,
+    validators={
+        "minimum": _numeric(_BASE["minimum"]), "maximum": _numeric(_BASE["maximum"]),
+        "exclusiveMinimum": _numeric(_BASE["exclusiveMinimum"]),
+        "exclusiveMaximum": _numeric(_BASE["exclusiveMaximum"]),
+        "multipleOf": _numeric(_BASE["multipleOf"]),
+        "minLength": _textual(_BASE["minLength"]), "maxLength": _textual(_BASE["maxLength"]),
+        "pattern": _pattern, "enum": _enum, "format": lambda *a: iter(()),
+    },
+    type_checker=_TYPE_CHECKER,
+)
+
+
+_VALIDATORS: dict[str, Any] = {}
+_VALIDATORS_LOCK = threading.Lock()
+
+
+def _validator(schema: Any) -> Any:
+    """One compiled validator per type (schemas are immutable, so caching by type is safe)."""
+    found = _VALIDATORS.get(schema.type_name)
+    if found is None:
+        raw = copy.deepcopy(dict(schema.raw))
+        for key in ("$schema", "$id", "id"):
+            raw.pop(key, None)
+        found = CfnValidator(raw)
+        with _VALIDATORS_LOCK:
+            _VALIDATORS[schema.type_name] = found
+    return found
+
+
+def _error_path(error: jsonschema.ValidationError) -> tuple[PathPart, ...]:
+    return tuple(error.absolute_path)
+
+
+def _describe(error: jsonschema.ValidationError, schema: Any) -> list[SchemaProblem]:
+    path = _error_path(error)
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
+        patterns = error.schema.get("patternProperties", {}) if isinstance(error.schema, Mapping) else {}
+        problems = []
+        for key in error.instance:
+            if key in allowed or any(re.search(p, key) for p in patterns if _compiles(p)):
+                continue
+            message = f"extraneous key [{key}] is not permitted"
+            from stackengine.specs import _close_matches  # the registry's matching, shared
+
+            near = _close_matches(key, list(allowed), 3)
+            if near:
+                message += "; did you mean " + " or ".join(near) + "?"
+            problems.append(SchemaProblem(path + (key,), message))
+        return problems
+    if error.validator == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        return [SchemaProblem(path, f"required key [{m}] not found") for m in missing] or \
+            [SchemaProblem(path, error.message)]
+    if error.validator in ("oneOf", "anyOf"):
+        deepest = _best(error)
+        if deepest is not None and deepest is not error:
+            return _describe(deepest, schema)
+        return [SchemaProblem(path, f"failed validation constraint for keyword [{error.validator}]")]
+    if error.validator == "type":
+        return [SchemaProblem(path, f"expected type: {_type_name(error.validator_value)}, "
+                                    f"found: {_json_type(error.instance)}")]
+    return [SchemaProblem(path, error.message)]
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def _best(error: jsonschema.ValidationError) -> jsonschema.ValidationError | None:
+    if not error.context:
+        return None
+    return jsonschema.exceptions.best_match(error.context)
+
+
+def _type_name(value: Any) -> str:
+    names = value if isinstance(value, list) else [value]
+    return " or ".join({"object": "JSONObject", "array": "JSONArray"}.get(n, n.capitalize())
+                       for n in names)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, (int, float)):
+        return "Number"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, list):
+        return "JSONArray"
+    if isinstance(value, dict):
+        return "JSONObject"
+    return "Null"
+
+
+def _has_path(properties: Mapping[str, Json], path: tuple[str, ...]) -> bool:
+    node: Any = properties
+    for part in path:
+        if isinstance(node, list):
+            return any(isinstance(item, Mapping) and _has_path(item, path[path.index(part):])
+                       for item in node)
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def check_properties(schema: Any, properties: Mapping[str, Json]) -> list[SchemaProblem]:
+    """Every problem with `properties` under the type's registry schema; [] when they are valid."""
+    problems: list[SchemaProblem] = []
+    # Read-only properties are outputs; the registry lists them in `properties` too, so the
+    # schema itself would accept them.
+    for path in sorted(schema.read_only):
+        if _has_path(properties, path):
+            problems.append(SchemaProblem(tuple(path), "read-only property cannot be set"))
+    validator = _validator(schema)
+    for error in sorted(validator.iter_errors(dict(properties)), key=lambda e: list(map(str, e.absolute_path))):
+        problems.extend(_describe(error, schema))
+    seen: set[tuple[tuple[PathPart, ...], str]] = set()
+    unique = []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            unique.append(p)
+    return unique
+
+
+def format_problems(logical_id: str, problems: list[SchemaProblem]) -> str:
+    """CloudFormation's wording: `Properties validation failed for resource X with message: ...`."""
+    listed = "; ".join(f"#/{'/'.join(map(str, p.path))}: {p.message}" if p.path else f"#: {p.message}"
+                       for p in problems)
+    return f"Properties validation failed for resource {logical_id} with message: [{listed}]"
