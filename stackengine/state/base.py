@@ -97,6 +97,9 @@ class ResourceState:
     timestamp: str = ""
     previous: ResourceState | None = None
     removing: bool = False
+    stale: ResourceState | None = None
+    """A physical resource of this logical ID that rollback replaced away (the new half of a
+    replacement): deleted in the rollback's cleanup phase."""
 
     def to_json(self) -> dict[str, Json]:
         return {
@@ -109,11 +112,13 @@ class ResourceState:
             "Metadata": self.metadata, "Timestamp": self.timestamp,
             "Previous": self.previous.to_json() if self.previous else None,
             "Removing": self.removing,
+            "Stale": self.stale.to_json() if self.stale else None,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Json]) -> ResourceState:
         prev = data.get("Previous")
+        stale = data.get("Stale")
         return cls(
             logical_id=data["LogicalResourceId"], type=data["ResourceType"],
             physical_id=data.get("PhysicalResourceId"),
@@ -126,6 +131,7 @@ class ResourceState:
             update_replace_policy=data.get("UpdateReplacePolicy") or "Delete",
             metadata=data.get("Metadata"), timestamp=data.get("Timestamp") or "",
             previous=cls.from_json(prev) if prev else None, removing=bool(data.get("Removing")),
+            stale=cls.from_json(stale) if stale else None,
         )
 
 
@@ -235,7 +241,10 @@ class StateStore(Protocol):
     def events(self, stack_id: str) -> list[StackEvent]: ...
     # journal
     def begin(self, stack_id: str, op: Operation) -> None: ...
-    def end(self, stack_id: str, token: str, outcome: Mapping[str, Json]) -> None: ...
+    def end(self, stack_id: str, token: str, outcome: Mapping[str, Json], *,
+            resource: ResourceState | None = None, remove: str | None = None) -> None: ...
+    # end: closes the journal entry and, in the same transaction, records what the call did to
+    # the resource (so no instant exists where the provider acted and the state does not know).
     def pending(self, stack_id: str) -> Sequence[Operation]: ...
     # change sets (stored as their JSON document)
     def put_change_set(self, stack_id: str, name: str, document: Mapping[str, Json]) -> None: ...

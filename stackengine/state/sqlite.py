@@ -334,10 +334,19 @@ class SqliteStateStore:
             conn.execute("INSERT INTO journal VALUES (?,?,?,?,NULL,NULL)",
                          (op.token, stack_id, _dumps(_op_to_json(op)), now_iso()))
 
-    def end(self, stack_id: str, token: str, outcome: Mapping[str, Json]) -> None:
+    def end(self, stack_id: str, token: str, outcome: Mapping[str, Json], *,
+            resource: ResourceState | None = None, remove: str | None = None) -> None:
+        if resource is not None and not resource.timestamp:
+            resource = replace(resource, timestamp=now_iso())
         with self._tx() as conn:
             conn.execute("UPDATE journal SET ended=?, outcome=? WHERE token=? AND stack_id=?",
                          (now_iso(), _dumps(dict(outcome)), token, stack_id))
+            if resource is not None:
+                conn.execute("INSERT OR REPLACE INTO resources VALUES (?,?,?)",
+                             (stack_id, resource.logical_id, _dumps(resource.to_json())))
+            if remove is not None:
+                conn.execute("DELETE FROM resources WHERE stack_id=? AND logical_id=?",
+                             (stack_id, remove))
 
     def pending(self, stack_id: str) -> list[Operation]:
         rows = self._query("SELECT op FROM journal WHERE stack_id=? AND ended IS NULL "

@@ -1,0 +1,1 @@
+"""Execution: change sets applied through a `Provider`, recorded in a `StateStore`."""

@@ -1,0 +1,41 @@
+"""Stack events: one for every status transition, stored and handed to a live listener."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Callable
+
+from stackengine.state.base import StackEvent, StateStore
+
+STACK_TYPE = "AWS::CloudFormation::Stack"
+
+EventListener = Callable[[StackEvent], None]
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds")
+
+
+class EventRecorder:
+    """Writes events to the store (durable, for `events`) and passes them to `listener`
+    (live progress). Thread-safe as long as the store is."""
+
+    def __init__(self, store: StateStore, stack_id: str, stack_name: str,
+                 listener: EventListener | None = None) -> None:
+        self.store = store
+        self.stack_id = stack_id
+        self.stack_name = stack_name
+        self.listener = listener
+
+    def resource(self, logical_id: str, physical_id: str | None, type_name: str, status: str,
+                 reason: str | None = None) -> StackEvent:
+        event = StackEvent(self.stack_id, self.stack_name, str(uuid.uuid4()), now_iso(),
+                           logical_id, physical_id, type_name, status, reason)
+        self.store.add_event(event)
+        if self.listener is not None:
+            self.listener(event)
+        return event
+
+    def stack(self, status: str, reason: str | None = None) -> StackEvent:
+        return self.resource(self.stack_name, self.stack_id, STACK_TYPE, status, reason)

@@ -1,0 +1,288 @@
+"""Applying a template to a stack: create/update in dependency order, cleanup, delete.
+
+Forward phase: every resource of the desired template runs as soon as its dependencies are
+complete (`run_dag`); its properties are resolved then, with the physical IDs and attributes of
+the resources made before it. Replacements create the new resource first. Cleanup phase (after
+every create and update succeeded): removed resources and the old halves of replacements are
+deleted, dependents before dependencies. A failure stops new work and hands over to rollback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping, Sequence
+
+from stackengine.diagnostics import StackEngineError
+from stackengine.execute import rollback
+from stackengine.execute.cleanup import delete_all, finish_forward
+from stackengine.execute.events import now_iso
+from stackengine.execute.operations import OperationFailed, StackRun
+from stackengine.execute.scheduler import run_dag
+from stackengine.graph import build_graph
+from stackengine.plan.diff import needs_replacement
+from stackengine.state.base import (
+    ExportConflictError, ResourceState, ResourceStatus, StackRecord, StackStatus, StoredParameter,
+)
+from stackengine.template.model import OutputDecl, ResourceDecl
+from stackengine.values import to_template
+
+Json = Any
+Lookup = Callable[[str, "str | None"], Json]
+Resolver = Callable[[Json, Lookup], Json]
+
+
+class ExportInUseError(StackEngineError):
+    """An export another stack imports would be changed or removed."""
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    """Everything a create or update applies; `resolve` replaces references to resources
+    (ProcessedTemplate.resolve_late)."""
+
+    resources: Mapping[str, ResourceDecl]
+    outputs: Mapping[str, OutputDecl]
+    resolve: Resolver
+    template: Mapping[str, Json] = field(default_factory=dict)
+    template_body: str | None = None
+    parameters: tuple[StoredParameter, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+    capabilities: tuple[str, ...] = ()
+    description: str | None = None
+    disable_rollback: bool = False
+    imports: tuple[str, ...] = ()
+
+
+def output_string(value: Json) -> str:
+    """Outputs are strings: lists are comma-joined as CloudFormation shows them."""
+    if isinstance(value, list):
+        return ",".join(output_string(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _failure_reason(run: StackRun, failed: Sequence[str], verb: str) -> str:
+    return f"The following resource(s) failed to {verb}: [{', '.join(sorted(failed))}]."
+
+
+class Executor:
+    """Runs one command on one stack. The caller holds the stack's lock."""
+
+    def __init__(self, run: StackRun) -> None:
+        self.run = run
+
+    # -- create / update ------------------------------------------------------------------
+
+    def deploy(self, request: DeployRequest) -> StackRecord:
+        run = self.run
+        creating = run.record.status is StackStatus.REVIEW_IN_PROGRESS
+        graph = build_graph(request.resources)
+        deps = graph.dependency_map()
+        if creating:
+            run.set_status(StackStatus.CREATE_IN_PROGRESS, "User Initiated",
+                           serial=run.record.serial + 1, disable_rollback=request.disable_rollback,
+                           creation_time=run.record.creation_time or now_iso())
+        else:
+            previous = {
+                "Template": run.record.template, "TemplateBody": run.record.template_body,
+                "Parameters": [[p.name, p.value, p.no_echo] for p in run.record.parameters],
+                "Outputs": list(run.record.outputs), "Resources": sorted(run.resources),
+                "Tags": dict(run.record.tags), "Capabilities": list(run.record.capabilities),
+                "Description": run.record.description,
+            }
+            run.set_status(StackStatus.UPDATE_IN_PROGRESS, "User Initiated",
+                           serial=run.record.serial + 1, previous=previous,
+                           disable_rollback=request.disable_rollback,
+                           last_updated_time=now_iso())
+            for logical_id, row in sorted(run.resources.items()):
+                if logical_id not in request.resources and not row.removing:
+                    run.put(replace(row, removing=True))
+
+        result = run_dag(graph.order(), deps,
+                         lambda lid: self._apply(lid, request, deps[lid], creating),
+                         max_parallel=run.max_parallel)
+        reason: str | None = None
+        outputs: tuple[Mapping[str, Json], ...] = ()
+        if result.failed:
+            reason = _failure_reason(run, result.failed, "create" if creating else "update")
+        else:
+            try:
+                outputs = self._outputs(request)
+                self._publish_exports(outputs)
+            except StackEngineError as exc:
+                reason = str(exc)
+
+        if reason is not None:
+            if request.disable_rollback:
+                run.set_status(StackStatus.CREATE_FAILED if creating else StackStatus.UPDATE_FAILED,
+                               reason)
+                return run.record
+            if creating:
+                return rollback.rollback_create(run, reason + " Rollback requested by user.")
+            return rollback.rollback_update(run, reason)
+
+        # The new template is the stack's from here on: a crash during cleanup resumes cleanup.
+        run.save_record(template=dict(request.template), template_body=request.template_body,
+                        parameters=request.parameters, outputs=outputs, tags=dict(request.tags),
+                        capabilities=request.capabilities, description=request.description)
+        run.store.set_imports(run.record.account_id, run.record.region, run.record.name,
+                              list(request.imports))
+        if creating:
+            return finish_forward(run, StackStatus.CREATE_COMPLETE)
+        run.set_status(StackStatus.UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)
+        return finish_forward(run, StackStatus.UPDATE_COMPLETE)
+
+    def _apply(self, logical_id: str, request: DeployRequest, deps: tuple[str, ...],
+               creating: bool) -> bool:
+        run = self.run
+        want = request.resources[logical_id]
+        have = run.get(logical_id)
+        base = dict(template_properties=to_template(dict(want.properties)), depends_on=deps,
+                    deletion_policy=want.deletion_policy,
+                    update_replace_policy=want.update_replace_policy,
+                    metadata=to_template(want.metadata) if want.metadata is not None else None)
+        try:
+            props = request.resolve(dict(want.properties), run.lookup)
+        except StackEngineError as exc:
+            return self._fail_before_call(want, have, str(exc))
+        if have is None or have.physical_id is None:
+            return self._create(want, props, base, have)
+        schema = run.schemas.get(want.type) if run.schemas is not None else None
+        if have.type != want.type or needs_replacement(schema, have.properties, props):
+            return self._replace(want, have, props, base)
+        if props != have.properties:
+            return self._update(want, have, props, base)
+        if any(getattr(have, k) != v for k, v in base.items()):
+            run.put(replace(have, previous=have, **base))  # template-only change: no call
+        return True
+
+    def _fail_before_call(self, want: ResourceDecl, have: ResourceState | None,
+                          reason: str) -> bool:
+        run = self.run
+        if have is None or have.physical_id is None:
+            row = ResourceState(want.logical_id, want.type, None, ResourceStatus.CREATE_FAILED,
+                                reason)
+        else:
+            row = replace(have, status=ResourceStatus.UPDATE_FAILED, status_reason=reason,
+                          previous=have)
+        run.put(row)
+        run.event(row, row.status.value, reason)
+        return False
+
+    def _create(self, want: ResourceDecl, props: Mapping[str, Json], base: dict[str, Any],
+                have: ResourceState | None) -> bool:
+        run = self.run
+        row = ResourceState(want.logical_id, want.type, None, ResourceStatus.CREATE_IN_PROGRESS,
+                            properties=props, **base)
+        run.put(row)
+        run.event(row, "CREATE_IN_PROGRESS")
+        try:
+            result = run.create(want.logical_id, want.type, props, lambda r: replace(
+                row, physical_id=r.physical_id, attributes=dict(r.attributes),
+                status=ResourceStatus.CREATE_COMPLETE))
+        except OperationFailed as exc:
+            run.put(replace(row, status=ResourceStatus.CREATE_FAILED, status_reason=exc.reason))
+            run.event(row, "CREATE_FAILED", exc.reason)
+            return False
+        run.event(row, "CREATE_COMPLETE", physical_id=result.physical_id)
+        return True
+
+    def _replace(self, want: ResourceDecl, have: ResourceState, props: Mapping[str, Json],
+                 base: dict[str, Any]) -> bool:
+        run = self.run
+        run.put(replace(have, status=ResourceStatus.UPDATE_IN_PROGRESS, previous=have))
+        run.event(have, "UPDATE_IN_PROGRESS", "Requested update requires the creation of a new "
+                  "physical resource; hence creating one.")
+        new_row = ResourceState(want.logical_id, want.type, None, ResourceStatus.UPDATE_COMPLETE,
+                                properties=props, previous=have, **base)
+        try:
+            result = run.create(want.logical_id, want.type, props, lambda r: replace(
+                new_row, physical_id=r.physical_id, attributes=dict(r.attributes)))
+        except OperationFailed as exc:
+            run.put(replace(have, status=ResourceStatus.UPDATE_FAILED, status_reason=exc.reason,
+                            previous=have))
+            run.event(have, "UPDATE_FAILED", exc.reason)
+            return False
+        run.event(new_row, "UPDATE_IN_PROGRESS", "Resource creation Initiated",
+                  physical_id=result.physical_id)
+        run.event(new_row, "UPDATE_COMPLETE", physical_id=result.physical_id)
+        return True
+
+    def _update(self, want: ResourceDecl, have: ResourceState, props: Mapping[str, Json],
+                base: dict[str, Any]) -> bool:
+        run = self.run
+        assert have.physical_id is not None
+        row = replace(have, status=ResourceStatus.UPDATE_IN_PROGRESS, previous=have)
+        run.put(row)
+        run.event(row, "UPDATE_IN_PROGRESS")
+        try:
+            run.update(want.logical_id, want.type, have.physical_id, have.properties, props,
+                       lambda r: replace(row, physical_id=r.physical_id or have.physical_id,
+                                         properties=props,
+                                         attributes=dict(r.attributes) or dict(have.attributes),
+                                         status=ResourceStatus.UPDATE_COMPLETE, **base))
+        except OperationFailed as exc:
+            # A failed update leaves the resource as it was (the provider applies all or nothing).
+            run.put(replace(row, status=ResourceStatus.UPDATE_FAILED, status_reason=exc.reason))
+            run.event(row, "UPDATE_FAILED", exc.reason)
+            return False
+        run.event(row, "UPDATE_COMPLETE")
+        return True
+
+    # -- outputs and exports --------------------------------------------------------------
+
+    def _outputs(self, request: DeployRequest) -> tuple[Mapping[str, Json], ...]:
+        out = []
+        for name in request.outputs:
+            decl = request.outputs[name]
+            item: dict[str, Json] = {"OutputKey": name,
+                                     "OutputValue": output_string(
+                                         request.resolve(decl.value, self.run.lookup))}
+            if decl.description is not None:
+                item["Description"] = decl.description
+            if decl.export_name is not None:
+                item["ExportName"] = output_string(request.resolve(decl.export_name,
+                                                                   self.run.lookup))
+            out.append(item)
+        return tuple(out)
+
+    def _publish_exports(self, outputs: Sequence[Mapping[str, Json]]) -> None:
+        run, rec = self.run, self.run.record
+        new = {o["ExportName"]: o["OutputValue"] for o in outputs if "ExportName" in o}
+        old = {o["ExportName"]: o["OutputValue"] for o in rec.outputs if "ExportName" in o}
+        previous = rec.previous or {}
+        old.update({o["ExportName"]: o["OutputValue"] for o in previous.get("Outputs", ())
+                    if "ExportName" in o})
+        for name, value in sorted(old.items()):
+            if name in new and new[name] == value:
+                continue
+            importers = [s for s in run.store.importers(rec.account_id, rec.region, name)
+                         if s != rec.name]
+            if importers:
+                verb = "update" if name in new else "remove"
+                raise ExportInUseError(f"Cannot {verb} export {name} as it is in use by "
+                                       f"{', '.join(importers)}")
+        try:
+            run.store.set_exports(rec.account_id, rec.region, rec.stack_id, rec.name, new)
+        except ExportConflictError:
+            raise
+
+    # -- delete stack ---------------------------------------------------------------------
+
+    def delete(self, retain: Sequence[str] = ()) -> StackRecord:
+        run = self.run
+        run.set_status(StackStatus.DELETE_IN_PROGRESS, "User Initiated",
+                       serial=run.record.serial + 1)
+        ok = delete_all(run, retain=set(retain), on_create_rollback=False)
+        if not ok:
+            failed = sorted(k for k, r in run.resources.items()
+                            if r.status is ResourceStatus.DELETE_FAILED)
+            run.set_status(StackStatus.DELETE_FAILED, "The following resource(s) failed to delete: "
+                           f"[{', '.join(failed)}]. ")
+            return run.record
+        run.store.set_exports(run.record.account_id, run.record.region, run.record.stack_id,
+                              run.record.name, {})
+        run.store.set_imports(run.record.account_id, run.record.region, run.record.name, [])
+        run.set_status(StackStatus.DELETE_COMPLETE, deletion_time=now_iso())
+        return run.record

@@ -1,0 +1,205 @@
+"""One stack's run: its state in memory and on disk, and journaled provider calls.
+
+Every provider call is written to the journal before it starts; its end and the resource state it
+produced are written in one transaction after it returns. So at any instant the store either
+knows what the provider did or holds an unfinished journal entry that says what to ask the provider
+about (`pending`), and a crash never orphans a resource.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import replace
+from typing import Any, Callable, Mapping
+
+from stackengine.diagnostics import StackEngineError
+from stackengine.execute.events import EventListener, EventRecorder, now_iso
+from stackengine.plan.diff import SchemaSource
+from stackengine.providers.base import Provider, ProviderError, ResourceResult, StackRef
+from stackengine.state.base import (
+    Operation, OpKind, ResourceState, ResourceStatus, StackRecord, StackStatus, StateStore,
+)
+
+Json = Any
+
+
+class OperationFailed(Exception):
+    """A provider call (or the late resolution before it) failed; `reason` is shown in events."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ProviderError):
+        return exc.message
+    if isinstance(exc, StackEngineError):
+        return str(exc)
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
+class StackRun:
+    """The mutable state of one stack while a command changes it. Thread-safe."""
+
+    def __init__(self, store: StateStore, provider: Provider, stack: StackRef,
+                 record: StackRecord, *, schemas: SchemaSource | None = None,
+                 max_parallel: int = 10, listener: EventListener | None = None) -> None:
+        self.store = store
+        self.provider = provider
+        self.stack = stack
+        self.record = record
+        self.schemas = schemas
+        self.max_parallel = max(1, max_parallel)
+        self.events = EventRecorder(store, record.stack_id, record.name, listener)
+        self._lock = threading.RLock()
+        self.resources: dict[str, ResourceState] = dict(store.resources(record.stack_id))
+
+    # -- stack ----------------------------------------------------------------------------
+
+    def set_status(self, status: StackStatus, reason: str | None = None, **changes: Any) -> None:
+        with self._lock:
+            self.record = replace(self.record, status=status, status_reason=reason, **changes)
+            self.store.put_stack(self.record)
+        self.events.stack(status.value, reason)
+
+    def save_record(self, **changes: Any) -> None:
+        with self._lock:
+            self.record = replace(self.record, **changes)
+            self.store.put_stack(self.record)
+
+    # -- resources ------------------------------------------------------------------------
+
+    def get(self, logical_id: str) -> ResourceState | None:
+        with self._lock:
+            return self.resources.get(logical_id)
+
+    def put(self, resource: ResourceState) -> None:
+        resource = replace(resource, timestamp=now_iso())
+        with self._lock:
+            self.resources[resource.logical_id] = resource
+            self.store.put_resource(self.record.stack_id, resource)
+
+    def remove(self, logical_id: str) -> None:
+        with self._lock:
+            self.resources.pop(logical_id, None)
+            self.store.delete_resource(self.record.stack_id, logical_id)
+
+    def event(self, resource: ResourceState, status: str, reason: str | None = None,
+              physical_id: str | None = None) -> None:
+        self.events.resource(resource.logical_id, physical_id or resource.physical_id,
+                             resource.type, status, reason)
+
+    def lookup(self, logical_id: str, attribute: str | None) -> Json:
+        """Values of resources already made, for late resolution (KeyError: not known)."""
+        with self._lock:
+            row = self.resources.get(logical_id)
+        if row is None or row.physical_id is None or row.removing:
+            raise KeyError(logical_id)
+        if attribute is None:
+            return row.physical_id
+        return row.attributes[attribute]
+
+    # -- journaled provider calls ---------------------------------------------------------
+
+    def _journaled(self, op: Operation, call: Callable[[], ResourceResult | None],
+                   build: Callable[[ResourceResult | None], ResourceState | None],
+                   remove: bool = False) -> ResourceResult | None:
+        stack_id = self.record.stack_id
+        self.store.begin(stack_id, op)
+        try:
+            result = call()
+        except Exception as exc:  # noqa: BLE001 - any provider failure fails only this resource
+            self.store.end(stack_id, op.token, {"error": _reason(exc)})
+            raise OperationFailed(_reason(exc)) from exc
+        row = build(result)
+        if row is not None:
+            row = replace(row, timestamp=now_iso())
+        outcome: dict[str, Json] = {"physical_id": result.physical_id} if result else {"ok": True}
+        with self._lock:
+            self.store.end(stack_id, op.token, outcome, resource=row,
+                           remove=op.logical_id if remove and row is None else None)
+            if row is not None:
+                self.resources[row.logical_id] = row
+            elif remove:
+                self.resources.pop(op.logical_id, None)
+        return result
+
+    def create(self, logical_id: str, type_name: str, properties: Mapping[str, Json],
+               build: Callable[[ResourceResult], ResourceState], token: str | None = None
+               ) -> ResourceResult:
+        op = Operation(token or uuid.uuid4().hex, OpKind.CREATE, logical_id, type_name, None,
+                       dict(properties))
+        result = self._journaled(
+            op, lambda: self.provider.create(self.stack, type_name, logical_id, properties, op.token),
+            lambda r: build(r) if r is not None else None)
+        assert result is not None
+        return result
+
+    def update(self, logical_id: str, type_name: str, physical_id: str,
+               old: Mapping[str, Json], new: Mapping[str, Json],
+               build: Callable[[ResourceResult], ResourceState]) -> ResourceResult:
+        op = Operation(uuid.uuid4().hex, OpKind.UPDATE, logical_id, type_name, physical_id,
+                       dict(new))
+        result = self._journaled(
+            op, lambda: self.provider.update(self.stack, type_name, logical_id, physical_id, old,
+                                             new, op.token),
+            lambda r: build(r) if r is not None else None)
+        assert result is not None
+        return result
+
+    def delete(self, logical_id: str, type_name: str, physical_id: str, *, snapshot: bool,
+               build: Callable[[], ResourceState | None]) -> None:
+        """Delete a physical resource; `build` gives the row afterwards (None: remove the row)."""
+        op = Operation(uuid.uuid4().hex, OpKind.DELETE, logical_id, type_name, physical_id)
+
+        def call() -> None:
+            self.provider.delete(self.stack, type_name, logical_id, physical_id, op.token,
+                                 snapshot=snapshot)
+            return None
+
+        self._journaled(op, call, lambda _: build(), remove=True)
+
+    def snapshot_supported(self, type_name: str) -> bool:
+        try:
+            return bool(self.provider.supports_snapshot(type_name))
+        except Exception:  # noqa: BLE001 - a provider that cannot say does not snapshot
+            return False
+
+    # -- deleting one physical resource, with its policy ----------------------------------
+
+    def delete_physical(self, target: ResourceState, policy: str, *, on_create_rollback: bool,
+                        after: Callable[[], ResourceState | None], mark_row: bool) -> bool:
+        """Delete `target`'s physical resource honouring `policy` (DeletionPolicy or
+        UpdateReplacePolicy); `after` gives the logical row once done (None removes it).
+        `mark_row` shows DELETE_IN_PROGRESS/FAILED on the row (whole-resource deletes)."""
+        retain = policy == "Retain" or (policy == "RetainExceptOnCreate" and not on_create_rollback)
+        if target.physical_id is None or retain:
+            if target.physical_id is not None:
+                self.event(target, "DELETE_SKIPPED")
+            row = after()
+            if row is None:
+                self.remove(target.logical_id)
+            else:
+                self.put(row)
+            return True
+        if mark_row:
+            self.put(replace(target, status=_status("DELETE_IN_PROGRESS"), status_reason=None))
+        self.event(target, "DELETE_IN_PROGRESS")
+        snapshot = policy == "Snapshot" and self.snapshot_supported(target.type)
+        try:
+            self.delete(target.logical_id, target.type, target.physical_id, snapshot=snapshot,
+                        build=after)
+        except OperationFailed as exc:
+            current = self.get(target.logical_id) or target
+            if mark_row:
+                self.put(replace(current, status=_status("DELETE_FAILED"), status_reason=exc.reason))
+            self.event(target, "DELETE_FAILED", exc.reason)
+            return False
+        self.event(target, "DELETE_COMPLETE")
+        return True
+
+
+def _status(name: str) -> ResourceStatus:
+    return ResourceStatus(name)
