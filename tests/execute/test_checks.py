@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from stackengine.execute.checks import (
+    InsufficientCapabilitiesError, StackPolicyDenied, check_capabilities, check_stack_policy,
+    required_capabilities,
+)
+from stackengine.plan.changeset import Action, Replacement, ResourceChange
+from stackengine.template.model import ResourceDecl
+
+
+def test_capabilities():
+    role = {"R": ResourceDecl("R", "AWS::IAM::Role", {})}
+    named = {"R": ResourceDecl("R", "AWS::IAM::Role", {"RoleName": "x"})}
+    assert required_capabilities(role) == ["CAPABILITY_IAM"]
+    assert required_capabilities(named) == ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
+    assert required_capabilities({}, ["AWS::Serverless-2016-10-31"]) == []
+    assert required_capabilities({}, ["MyMacro"]) == ["CAPABILITY_AUTO_EXPAND"]
+    with pytest.raises(InsufficientCapabilitiesError, match=r"Requires capabilities : \[CAPABILITY_IAM\]"):
+        check_capabilities(["CAPABILITY_IAM"], [])
+    with pytest.raises(InsufficientCapabilitiesError, match=r"\[CAPABILITY_NAMED_IAM\]"):
+        check_capabilities(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"], ["CAPABILITY_IAM"])
+    check_capabilities(["CAPABILITY_IAM"], ["CAPABILITY_NAMED_IAM"])
+    with pytest.raises(InsufficientCapabilitiesError, match="unknown"):
+        check_capabilities([], ["CAPABILITY_BOGUS"])
+
+
+def change(lid, action=Action.MODIFY, replacement=Replacement.FALSE, type_="AWS::RDS::DBInstance"):
+    return ResourceChange(action, lid, type_, "p", replacement if action is Action.MODIFY else None)
+
+
+def test_stack_policy():
+    policy = {"Statement": [
+        {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
+        {"Sid": "protect-db", "Effect": "Deny", "Action": "Update:Replace", "Principal": "*",
+         "Resource": "LogicalResourceId/Db"},
+    ]}
+    check_stack_policy(policy, [change("Db"), change("Other", replacement=Replacement.TRUE),
+                                change("New", Action.ADD)])
+    with pytest.raises(StackPolicyDenied, match=r"Update:Replace on LogicalResourceId/Db is denied "
+                                                r"by stack policy statement #2 \(protect-db\)"):
+        check_stack_policy(policy, [change("Db", replacement=Replacement.CONDITIONAL)])
+    only_modify = {"Statement": [{"Effect": "Allow", "Action": "Update:Modify", "Resource": "*"}]}
+    with pytest.raises(StackPolicyDenied, match="Update:Delete .* not allowed"):
+        check_stack_policy(only_modify, [change("X", Action.REMOVE)])
+    by_type = {"Statement": [
+        {"Effect": "Allow", "Action": "Update:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "Update:*", "Resource": "*",
+         "Condition": {"StringEquals": {"ResourceType": ["AWS::RDS::DBInstance"]}}}]}
+    with pytest.raises(StackPolicyDenied):
+        check_stack_policy(by_type, [change("Db")])
+    check_stack_policy(by_type, [change("Q", type_="AWS::SQS::Queue")])
+    check_stack_policy(None, [change("Db", Action.REMOVE)])
