@@ -1,0 +1,106 @@
+"""Custom domains of REST APIs: DomainName, BasePathMappings and Route 53 records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stackengine.transform.sam.common import Json, fail, getatt, is_intrinsic, plain, ref, resource
+from stackengine.transform.sam.context import SamContext
+from stackengine.transform.sam.logical_ids import digest
+
+DOMAIN_KEYS = frozenset({"DomainName", "CertificateArn", "EndpointConfiguration", "BasePath",
+                         "Route53", "MutualTlsAuthentication", "SecurityPolicy",
+                         "OwnershipVerificationCertificateArn", "NormalizeBasePath", "IpAddressType",
+                         "Policy", "AccessAssociation", "EndpointAccessMode"})
+
+
+def add_domain(logical_id: str, props: dict[str, Json], ctx: SamContext, path: tuple[Any, ...],
+               condition: Json, stage_id: str, attrs: dict[str, Json]) -> None:
+    domain = props.get("Domain")
+    if domain is None:
+        return
+    dpath = path + ("Domain",)
+    if not isinstance(domain, dict):
+        raise fail(f"Resource with id [{logical_id}] is invalid. Invalid property type 'Domain'.", dpath)
+    for key in domain:
+        if key not in DOMAIN_KEYS:
+            raise fail(f"Resource with id [{logical_id}] is invalid. Invalid property '{key}' in 'Domain'.",
+                       dpath + (key,))
+    name = domain.get("DomainName")
+    certificate = domain.get("CertificateArn")
+    if name is None or certificate is None:
+        raise fail(f"Resource with id [{logical_id}] is invalid. Custom Domains only works if both "
+                   "DomainName and CertificateArn are provided.", dpath)
+    endpoint = domain.get("EndpointConfiguration", "REGIONAL")
+    if endpoint not in ("REGIONAL", "EDGE", "PRIVATE") and not is_intrinsic(endpoint):
+        raise fail(f"Resource with id [{logical_id}] is invalid. EndpointConfiguration for Custom Domains "
+                   "must be one of ['EDGE', 'REGIONAL', 'PRIVATE'].", dpath + ("EndpointConfiguration",))
+    domain_id = "ApiGatewayDomainName" + digest(name if isinstance(name, str) else
+                                                 __import__("json").dumps(name, sort_keys=True))[:10]
+    domain_props: dict[str, Json] = {"DomainName": plain(name)}
+    if endpoint == "REGIONAL":
+        domain_props["RegionalCertificateArn"] = plain(certificate)
+    else:
+        domain_props["CertificateArn"] = plain(certificate)
+    domain_props["EndpointConfiguration"] = {"Types": [plain(endpoint)]}
+    if domain.get("IpAddressType") is not None:
+        domain_props["EndpointConfiguration"]["IpAddressType"] = plain(domain["IpAddressType"])
+    for key in ("SecurityPolicy", "OwnershipVerificationCertificateArn", "Policy", "EndpointAccessMode"):
+        if domain.get(key) is not None:
+            domain_props[key] = plain(domain[key])
+    if domain.get("MutualTlsAuthentication") is not None:
+        domain_props["MutualTlsAuthentication"] = plain(domain["MutualTlsAuthentication"])
+    ctx.add(domain_id, resource("AWS::ApiGateway::DomainName", domain_props, condition=condition))
+    base_paths = domain.get("BasePath")
+    if base_paths is None:
+        base_paths = ["/"]
+    if not isinstance(base_paths, list):
+        base_paths = [base_paths]
+    for base in base_paths:
+        mapping: dict[str, Json] = {"DomainName": ref(domain_id), "RestApiId": ref(logical_id),
+                                    "Stage": ref(stage_id)}
+        suffix = ""
+        if isinstance(base, str) and base not in ("/", ""):
+            trimmed = base.strip("/") if domain.get("NormalizeBasePath", True) else base
+            mapping["BasePath"] = trimmed
+            suffix = "".join(ch for ch in trimmed if ch.isalnum())
+        ctx.add(f"{logical_id}BasePathMapping{suffix}",
+                resource("AWS::ApiGateway::BasePathMapping", mapping, condition=condition))
+    route53 = domain.get("Route53")
+    if isinstance(route53, dict):
+        _route53(logical_id, route53, domain_id, endpoint, name, ctx, condition, dpath)
+
+
+def _route53(logical_id: str, route53: dict[str, Json], domain_id: str, endpoint: Json, name: Json,
+             ctx: SamContext, condition: Json, path: tuple[Any, ...]) -> None:
+    zone_id = route53.get("HostedZoneId")
+    zone_name = route53.get("HostedZoneName")
+    if zone_id is None and zone_name is None:
+        raise fail(f"Resource with id [{logical_id}] is invalid. HostedZoneId or HostedZoneName is "
+                   "required to enable Route53 support on Custom Domains.", path + ("Route53",))
+    key = zone_id if zone_id is not None else zone_name
+    group_id = "RecordSetGroup" + digest(key if isinstance(key, str) else
+                                         __import__("json").dumps(key, sort_keys=True))[:10]
+    regional = endpoint == "REGIONAL"
+    alias = {"HostedZoneId": getatt(domain_id, "RegionalHostedZoneId" if regional else
+                                    "DistributionHostedZoneId"),
+             "DNSName": getatt(domain_id, "RegionalDomainName" if regional else "DistributionDomainName")}
+    if route53.get("EvaluateTargetHealth") is not None:
+        alias["EvaluateTargetHealth"] = plain(route53["EvaluateTargetHealth"])
+    record: dict[str, Json] = {"Name": plain(name), "Type": "A", "AliasTarget": alias}
+    for k in ("SetIdentifier", "Region"):
+        if route53.get(k) is not None:
+            record[k] = plain(route53[k])
+    records = [record]
+    if route53.get("IpV6"):
+        records.append({**record, "Type": "AAAA", "AliasTarget": dict(alias)})
+    group_props: dict[str, Json] = {"RecordSets": records}
+    if zone_id is not None:
+        group_props["HostedZoneId"] = plain(zone_id)
+    else:
+        group_props["HostedZoneName"] = plain(zone_name)
+    existing = ctx.output.get(group_id)
+    if existing is not None:
+        existing["Properties"]["RecordSets"].extend(records)
+        return
+    ctx.add(group_id, resource("AWS::Route53::RecordSetGroup", group_props, condition=condition))

@@ -1,0 +1,296 @@
+"""Pull event sources: Lambda polls the source through an AWS::Lambda::EventSourceMapping, and the
+function's role gets the permissions to read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from stackengine.transform.sam.common import ANY, Json, Prop, fail, is_intrinsic, plain, resource
+from stackengine.transform.sam.events.spec import check_event
+
+if TYPE_CHECKING:
+    from stackengine.transform.sam.function import FunctionTarget
+
+Path = tuple[Any, ...]
+
+VPC_ACTIONS = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+               "ec2:DeleteNetworkInterface", "ec2:DescribeVpcs", "ec2:DescribeSubnets",
+               "ec2:DescribeSecurityGroups"]
+
+# ESM properties every pull source may pass through as written.
+COMMON = ("BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "FilterCriteria",
+          "MetricsConfig", "KmsKeyArn", "FunctionResponseTypes", "ProvisionedPollerConfig",
+          "LoggingConfig")
+STREAM = ("StartingPosition", "StartingPositionTimestamp", "MaximumRetryAttempts",
+          "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "ParallelizationFactor",
+          "TumblingWindowInSeconds")
+
+
+@dataclass(frozen=True)
+class PullSource:
+    source: str | None
+    """The SAM property holding the source ARN (None: the source is not one ARN)."""
+    passthrough: tuple[str, ...]
+    extra: tuple[str, ...] = ()
+    """Accepted properties translated by hand."""
+    managed_policy: str | None = None
+    policy: Callable[..., None] | None = None
+    requires_starting_position: bool = False
+    destination: bool = False
+
+    def schema(self) -> dict[str, Prop]:
+        names = self.passthrough + self.extra + ((self.source,) if self.source else ())
+        return {n: ANY for n in names}
+
+
+def _destination_policy(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> Json:
+    config = props.get("DestinationConfig")
+    if config is None:
+        return None
+    if not isinstance(config, dict):
+        raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                   "invalid. 'DestinationConfig' must be a map.", path + ("DestinationConfig",))
+    on_failure = config.get("OnFailure")
+    if on_failure is None:
+        return plain(config) if config else None
+    if not isinstance(on_failure, dict):
+        raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                   "invalid. 'OnFailure' must be a map.", path + ("DestinationConfig", "OnFailure"))
+    destination = plain(on_failure.get("Destination"))
+    type_ = on_failure.get("Type")
+    if type_ is not None:
+        actions = {"SQS": ("sqs:SendMessage", "SQSPolicy"), "SNS": ("sns:publish", "SNSPolicy"),
+                   "S3": (["s3:PutObject", "s3:ListBucket"], "S3Policy")}
+        if type_ not in actions:
+            raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                       "invalid. The only valid values for 'Type' are 'SQS', 'SNS' and 'S3'",
+                       path + ("DestinationConfig", "OnFailure", "Type"))
+        if destination is None:
+            raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                       "invalid. Destination is required when Type is set.",
+                       path + ("DestinationConfig", "OnFailure"))
+        action, suffix = actions[type_]
+        resource_arn: Json = destination
+        if type_ == "S3":
+            resource_arn = [destination, {"Fn::Sub": ["${Arn}/*", {"Arn": destination}]}] \
+                if False else destination
+        target.add_inline_policy(f"{target.logical_id}{name}{suffix}", {"Statement": [
+            {"Action": action, "Effect": "Allow", "Resource": resource_arn}]})
+    out = {k: plain(v) for k, v in config.items() if k != "OnFailure"}
+    out["OnFailure"] = {k: plain(v) for k, v in on_failure.items() if k != "Type"}
+    return out
+
+
+def _secrets_policy(target: FunctionTarget, name: str, props: dict[str, Json], path: Path,
+                    *, kind: str) -> list[Json]:
+    """Statements for SourceAccessConfigurations (secrets to read, VPC to attach)."""
+    configs = props.get("SourceAccessConfigurations")
+    if configs is None:
+        return []
+    if not isinstance(configs, list):
+        raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                   "invalid. 'SourceAccessConfigurations' must be a list.",
+                   path + ("SourceAccessConfigurations",))
+    statements: list[Json] = []
+    vpc = False
+    for index, config in enumerate(configs):
+        if not isinstance(config, dict) or "Type" not in config:
+            raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                       "invalid. No 'Type' property provided in SourceAccessConfigurations",
+                       path + ("SourceAccessConfigurations", index))
+        type_ = config["Type"]
+        if type_ in ("BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH",
+                     "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"):
+            statements.append({"Action": ["secretsmanager:GetSecretValue"], "Effect": "Allow",
+                               "Resource": plain(config.get("URI"))})
+        elif type_ in ("VPC_SUBNET", "VPC_SECURITY_GROUP"):
+            vpc = True
+        elif type_ == "VIRTUAL_HOST" and kind == "MQ":
+            continue
+        else:
+            raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                       f"invalid. Invalid 'Type' {type_!r} in SourceAccessConfigurations",
+                       path + ("SourceAccessConfigurations", index, "Type"))
+    if vpc:
+        statements.append({"Action": list(VPC_ACTIONS), "Effect": "Allow", "Resource": "*"})
+    return statements
+
+
+def _mq_policy(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    configs = props.get("SourceAccessConfigurations")
+    if not isinstance(configs, list) or not any(isinstance(c, dict) and c.get("Type") == "BASIC_AUTH"
+                                                for c in configs):
+        raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                   "invalid. No BASIC_AUTH property specified in SourceAccessConfigurations.",
+                   path + ("SourceAccessConfigurations",))
+    statements = _secrets_policy(target, name, props, path, kind="MQ")
+    statements.append({"Action": ["mq:DescribeBroker"], "Effect": "Allow",
+                       "Resource": plain(props.get("Broker"))})
+    policy_name = "SamAutoGeneratedAMQPolicy"
+    dynamic = props.get("DynamicPolicyName")
+    if dynamic:
+        policy_name = f"{target.logical_id}{name}AMQPolicy"
+    target.add_inline_policy(policy_name, {"Statement": statements})
+
+
+def _kafka_policy(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    statements = _secrets_policy(target, name, props, path, kind="Kafka")
+    if statements:
+        target.add_inline_policy("SelfManagedKafkaExecutionRolePolicy",
+                                 {"Version": "2012-10-17", "Statement": statements})
+
+
+def _documentdb_policy(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    configs = props.get("SourceAccessConfigurations")
+    if not isinstance(configs, list):
+        raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                   "invalid. 'SourceAccessConfigurations' is required.", path)
+    statements = _secrets_policy(target, name, props, path, kind="DocumentDB")
+    cluster = plain(props.get("Cluster"))
+    statements[1:1] = [
+        {"Action": ["rds:DescribeDBClusterParameters"], "Effect": "Allow",
+         "Resource": {"Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster-pg:*"}},
+        {"Action": ["rds:DescribeDBSubnetGroups"], "Effect": "Allow",
+         "Resource": {"Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:subgrp:*"}},
+        {"Action": ["rds:DescribeDBClusters"], "Effect": "Allow", "Resource": cluster},
+    ]
+    statements.append({"Action": list(VPC_ACTIONS), "Effect": "Allow", "Resource": "*"})
+    if props.get("SecretsManagerKmsKeyId") is not None:
+        statements.append({"Action": ["kms:Decrypt"], "Effect": "Allow", "Resource": {"Fn::Sub": [
+            "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${SecretsManagerKmsKeyId}",
+            {"SecretsManagerKmsKeyId": plain(props["SecretsManagerKmsKeyId"])}]}})
+    target.add_inline_policy("SamAutoGeneratedDocumentDBPolicy", {"Statement": statements})
+
+
+SOURCES: dict[str, PullSource] = {
+    "SQS": PullSource("Queue", COMMON + ("ScalingConfig",),
+                      managed_policy="service-role/AWSLambdaSQSQueueExecutionRole"),
+    "Kinesis": PullSource("Stream", COMMON + STREAM, ("DestinationConfig",),
+                          managed_policy="service-role/AWSLambdaKinesisExecutionRole",
+                          requires_starting_position=True, destination=True),
+    "DynamoDB": PullSource("Stream", COMMON + STREAM, ("DestinationConfig",),
+                           managed_policy="service-role/AWSLambdaDynamoDBExecutionRole",
+                           requires_starting_position=True, destination=True),
+    "MSK": PullSource("Stream", COMMON + ("StartingPosition", "StartingPositionTimestamp", "Topics",
+                                         "SourceAccessConfigurations"),
+                      ("ConsumerGroupId", "DestinationConfig", "SchemaRegistryConfig"),
+                      managed_policy="service-role/AWSLambdaMSKExecutionRole",
+                      requires_starting_position=True, destination=True),
+    "MQ": PullSource("Broker", COMMON + ("Queues", "SourceAccessConfigurations"),
+                     ("DynamicPolicyName",), policy=_mq_policy),
+    "SelfManagedKafka": PullSource(None, COMMON + ("Topics", "SourceAccessConfigurations",
+                                                  "StartingPosition", "StartingPositionTimestamp"),
+                                   ("KafkaBootstrapServers", "ConsumerGroupId", "DestinationConfig",
+                                    "SchemaRegistryConfig"),
+                                   policy=_kafka_policy, destination=True),
+    "DocumentDB": PullSource("Cluster", COMMON + ("SourceAccessConfigurations", "StartingPosition",
+                                                 "StartingPositionTimestamp"),
+                             ("DatabaseName", "CollectionName", "FullDocument",
+                              "SecretsManagerKmsKeyId"), policy=_documentdb_policy),
+}
+
+
+def _translate(kind: str, target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    spec = SOURCES[kind]
+    check_event(target.logical_id, name, kind, props, spec.schema(), path)
+    owner = target.logical_id
+    if spec.source and props.get(spec.source) is None:
+        raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
+                   f"Missing required property '{spec.source}'.", path)
+    if spec.requires_starting_position and props.get("StartingPosition") is None:
+        raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
+                   "StartingPosition is required for Kinesis, DynamoDB and MSK.", path)
+    esm: dict[str, Json] = {"FunctionName": target.name_or_alias}
+    if spec.source:
+        esm["EventSourceArn"] = plain(props[spec.source])
+    for key in spec.passthrough:
+        if props.get(key) is not None:
+            esm[key] = plain(props[key])
+    if spec.destination:
+        destination = _destination_policy(target, name, props, path)
+        if destination:
+            esm["DestinationConfig"] = destination
+    if kind == "MSK":
+        config = {k: plain(props[k]) for k in ("ConsumerGroupId", "SchemaRegistryConfig") if k in props}
+        if config:
+            esm["AmazonManagedKafkaEventSourceConfig"] = config
+    elif kind == "SelfManagedKafka":
+        servers = props.get("KafkaBootstrapServers")
+        if not servers:
+            raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
+                       "No KafkaBootstrapServers provided for self managed kafka as an event source",
+                       path)
+        if not props.get("Topics"):
+            raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
+                       "No Topics provided for self managed kafka as an event source", path)
+        if not isinstance(props.get("Topics"), list) or len(props["Topics"]) != 1:
+            raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
+                       "Topics for self managed kafka only supports single configuration entry.",
+                       path + ("Topics",))
+        esm["SelfManagedEventSource"] = {"Endpoints": {"KafkaBootstrapServers": plain(servers)}}
+        config = {k: plain(props[k]) for k in ("ConsumerGroupId", "SchemaRegistryConfig") if k in props}
+        if config:
+            esm["SelfManagedKafkaEventSourceConfig"] = config
+        _check_kafka_auth(owner, name, props, path)
+    elif kind == "DocumentDB":
+        for required in ("DatabaseName",):
+            if props.get(required) is None:
+                raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
+                           f"Missing required property '{required}'.", path)
+        esm["DocumentDBEventSourceConfig"] = {k: plain(props[k]) for k in
+                                              ("CollectionName", "DatabaseName", "FullDocument")
+                                              if k in props}
+    target.add(f"{owner}{name}", resource("AWS::Lambda::EventSourceMapping", esm))
+    if spec.managed_policy:
+        target.add_managed_policy(f"arn:{target.ctx.partition}:iam::aws:policy/{spec.managed_policy}")
+    if spec.policy is not None and target.role is not None:
+        spec.policy(target, name, props, path)
+
+
+def _check_kafka_auth(owner: str, name: str, props: dict[str, Json], path: Path) -> None:
+    configs = props.get("SourceAccessConfigurations") or []
+    if not isinstance(configs, list):
+        return
+    types = [c.get("Type") for c in configs if isinstance(c, dict)]
+    vpc = [t for t in types if t in ("VPC_SUBNET", "VPC_SECURITY_GROUP")]
+    if vpc and set(vpc) != {"VPC_SUBNET", "VPC_SECURITY_GROUP"}:
+        raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. VPC_SUBNET "
+                   "and VPC_SECURITY_GROUP in SourceAccessConfigurations for SelfManagedKafka must be "
+                   "both provided.", path + ("SourceAccessConfigurations",))
+    auth = [t for t in types if t not in ("VPC_SUBNET", "VPC_SECURITY_GROUP", "SERVER_ROOT_CA_CERTIFICATE")]
+    if len(auth) > 1:
+        raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. Multiple "
+                   "auth mechanisms are not supported in SourceAccessConfigurations.",
+                   path + ("SourceAccessConfigurations",))
+
+
+def sqs(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    _translate("SQS", target, name, props, path)
+
+
+def kinesis(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    _translate("Kinesis", target, name, props, path)
+
+
+def dynamodb(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    _translate("DynamoDB", target, name, props, path)
+
+
+def msk(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    _translate("MSK", target, name, props, path)
+
+
+def mq(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    _translate("MQ", target, name, props, path)
+
+
+def self_managed_kafka(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    _translate("SelfManagedKafka", target, name, props, path)
+
+
+def documentdb(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -> None:
+    _translate("DocumentDB", target, name, props, path)
+
+
+_unused = (field, is_intrinsic)

@@ -1,0 +1,40 @@
+"""Structural checks of a SAM template before anything is translated."""
+
+from __future__ import annotations
+
+from stackengine.transform.sam.common import Json, SamError, type_name
+
+RESOURCE_ATTRIBUTES = frozenset({"Type", "Properties", "Condition", "DependsOn", "DeletionPolicy",
+                                 "UpdateReplacePolicy", "Metadata", "UpdatePolicy", "CreationPolicy",
+                                 "IgnoreDeletion", "Version", "Connectors"})
+
+
+def validate_template(template: dict[str, Json]) -> None:
+    resources = template.get("Resources")
+    if not isinstance(resources, dict) or not resources:
+        raise SamError("Structure of the SAM template is invalid. 'Resources' section is required "
+                       "and must be a non-empty map.", ("Resources",), "E6000")
+    for logical_id, res in resources.items():
+        path = ("Resources", logical_id)
+        if not isinstance(res, dict):
+            raise SamError(f"Resource with id [{logical_id}] is invalid. Resource is not a map, it is "
+                           f"{type_name(res)}.", path, "E6000")
+        type_ = res.get("Type")
+        if not isinstance(type_, str):
+            raise SamError(f"Resource with id [{logical_id}] is invalid. Missing or invalid 'Type'.",
+                           path, "E6000")
+        if not type_.startswith("AWS::Serverless::"):
+            continue
+        props = res.get("Properties")
+        if props is not None and not isinstance(props, dict):
+            raise SamError(f"Resource with id [{logical_id}] is invalid. Properties must be a map.",
+                           path + ("Properties",), "E6000")
+        if props is None:
+            res["Properties"] = {}
+        if "Condition" in res and not isinstance(res["Condition"], str):
+            raise SamError(f"Resource with id [{logical_id}] is invalid. 'Condition' must be a "
+                           "string.", path + ("Condition",), "E6000")
+        depends = res.get("DependsOn")
+        if depends is not None and not isinstance(depends, (str, list)):
+            raise SamError(f"Resource with id [{logical_id}] is invalid. 'DependsOn' must be a "
+                           "string or a list of strings.", path + ("DependsOn",), "E6000")
