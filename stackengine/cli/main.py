@@ -16,6 +16,7 @@ from stackengine import __version__
 # command name → "module:attribute"; a new command is one line here.
 COMMANDS: dict[str, str] = {
     "render": "stackengine.cli.render_cmd:render",
+    "transform": "stackengine.cli.transform_cmd:transform",
 }
 
 
