@@ -81,10 +81,12 @@ def fn_ref(ev: Evaluator, arg: Json, path: TemplatePath) -> Json:
         if parameter.no_echo and ev.ctx.mask_no_echo:
             return [MASK for _ in value] if isinstance(value, list) else MASK
         return list(value) if isinstance(value, list) else value
+    if _scope_is(ev, "CONDITION", "RULE") and not arg.startswith("AWS::"):
+        # Checked before the resource tables: those sections are evaluated before the resources
+        # (which depend on the conditions) are known.
+        return ev.error("E1020", f"{ev.scope.value} can refer only to parameters and pseudo "
+                        f"parameters; {arg!r} is not a parameter", path, {"Ref": arg})
     if arg in ev.ctx.resources:
-        if _scope_is(ev, "CONDITION", "RULE"):
-            return ev.error("E1020", f"{ev.scope.value} can refer only to parameters and pseudo "
-                            f"parameters, not to resource {arg!r}", path, {"Ref": arg})
         return _resource_value(ev, arg, None, {"Ref": arg})
     if arg in ev.ctx.inactive_resources:
         return ev.error("E1020", f"Ref to {arg!r}, a resource that is not created because its "
@@ -119,9 +121,9 @@ def fn_getatt(ev: Evaluator, arg: Json, path: TemplatePath) -> Json:
         if not isinstance(attribute, str):
             return Unknown({"Fn::GetAtt": [resource, to_template(arg[1])]})
     expr = {"Fn::GetAtt": [resource, attribute]}
+    if _scope_is(ev, "CONDITION", "RULE"):
+        return ev.error("E1010", f"{ev.scope.value} cannot use Fn::GetAtt", path, expr)
     if resource in ev.ctx.resources:
-        if _scope_is(ev, "CONDITION", "RULE"):
-            return ev.error("E1010", f"{ev.scope.value} cannot use Fn::GetAtt", path, expr)
         return _resource_value(ev, resource, attribute, expr)
     if resource in ev.ctx.inactive_resources:
         return ev.error("E1010", f"Fn::GetAtt of {resource!r}, a resource that is not created because "
