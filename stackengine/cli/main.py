@@ -15,6 +15,7 @@ from stackengine import __version__
 
 # command name → "module:attribute"; a new command is one line here.
 COMMANDS: dict[str, str] = {
+    "account": "stackengine.cli.account_cmd:account",
     "render": "stackengine.cli.render_cmd:render",
     "transform": "stackengine.cli.transform_cmd:transform",
 }

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from stackengine.cli.main import cli
+from stackengine.providers.local import LocalProvider
+from tests.providers.local.conftest import STACK
+
+
+def test_ls_and_show(db_path):
+    provider = LocalProvider(db_path)
+    q = provider.create(STACK, "AWS::SQS::Queue", "Q", {"QueueName": "orders"}, "t1")
+    runner = CliRunner()
+    table = runner.invoke(cli, ["--state", db_path, "account", "ls"])
+    assert table.exit_code == 0, table.output
+    assert "AWS::SQS::Queue" in table.output and q.physical_id in table.output
+    assert "AWS::EC2::VPC" not in table.output  # account defaults only with --all
+    listed = runner.invoke(cli, ["--state", db_path, "account", "ls", "--all", "-o", "json"])
+    rows = json.loads(listed.output)["Resources"]
+    assert {"AWS::SQS::Queue", "AWS::EC2::VPC"} <= {r["ResourceType"] for r in rows}
+    shown = runner.invoke(cli, ["--state", db_path, "account", "show", q.physical_id])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["Attributes"]["QueueName"] == "orders"
+    missing = runner.invoke(cli, ["--state", db_path, "account", "show", "nope"])
+    assert missing.exit_code != 0
+
+
+def test_parameters(db_path):
+    LocalProvider(db_path)  # creates the tables
+    runner = CliRunner()
+    put = runner.invoke(cli, ["--state", db_path, "account", "put-parameter", "/app/ami", "ami-1",
+                              "--region", "us-east-1"])
+    assert put.exit_code == 0, put.output
+    assert LocalProvider(db_path).resolve_ssm_parameter("123456789012", "us-east-1", "/app/ami") == "ami-1"
+    listed = runner.invoke(cli, ["--state", db_path, "account", "parameters"])
+    assert "/app/ami" in listed.output
+
+
+def test_no_database(tmp_path):
+    result = CliRunner().invoke(cli, ["--state", str(tmp_path / "none.db"), "account", "ls"])
+    assert result.exit_code != 0 and "no state database" in result.output
