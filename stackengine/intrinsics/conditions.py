@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from stackengine.diagnostics import DiagnosticSink, TemplatePath
 from stackengine.intrinsics.evaluate import EvalContext, Evaluator, Scope
 from stackengine.intrinsics.functions import CONDITION_FUNCTIONS
+from stackengine.values import Unknown, to_template
 
 Json = Any
 
@@ -45,7 +46,14 @@ class ConditionTable:
             value: Json = None
             if (isinstance(definition, dict) and len(definition) == 1
                     and next(iter(definition)) in CONDITION_FUNCTIONS):
+                errors_before = sum(d.is_error for d in self.sink.items)
                 value = Evaluator(self._ctx, self.sink, Scope.CONDITION).resolve(definition, where)
+                if isinstance(value, Unknown) and sum(d.is_error for d in self.sink.items) == errors_before:
+                    # Never silently false: a condition is decided before anything is deployed.
+                    residual = f" ({to_template(value)})" if value.expr is not None else ""
+                    self.sink.add("E1034", f"condition {name!r} cannot be decided before deployment"
+                                  f"{residual}; conditions can use only parameters, pseudo "
+                                  "parameters, mappings and other conditions", where)
             else:
                 self.sink.add("E1034", f"condition {name!r} must be Fn::Equals, Fn::And, Fn::Or, Fn::Not "
                               "or {Condition: Name}", where)
