@@ -572,3 +572,30 @@ def test_resource_guarded_by_the_same_condition_may_refer_to_it() -> None:
     assert list(p.resources) == ["Other"]
     assert p.resources["Other"].properties == {"TopicName": "none"}
     assert p.outputs == {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions are decided before deployment
+
+@pytest.mark.parametrize("definition, shown", [
+    ("!Equals [!ImportValue SharedFlag, 'yes']", "Fn::ImportValue"),
+    ("!Equals [!GetStackOutput {StackName: net, OutputName: Flag}, 'yes']", "Fn::GetStackOutput"),
+    ("!And [!Equals [!ImportValue SharedFlag, 'yes'], !Equals [a, a]]", None),
+])
+def test_a_condition_that_cannot_be_decided_before_deployment_is_an_error(definition: str,
+                                                                           shown: str | None) -> None:
+    text = f"""\
+    Conditions:
+      Flag: {definition}
+    Resources:
+      R:
+        Type: AWS::SNS::Topic
+        Condition: Flag
+    """
+    d = one_error(text)
+    assert d.code == "E1034"
+    assert d.path == ("Conditions", "Flag")
+    assert "condition 'Flag' cannot be decided before deployment" in d.message
+    if shown:
+        assert shown in d.message
+    assert d.span == at(text, definition[:4])
