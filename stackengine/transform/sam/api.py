@@ -14,6 +14,7 @@ from stackengine.transform.sam.common import (
     resource,
 )
 from stackengine.transform.sam.context import SamContext
+from stackengine.transform.sam.intrinsics import resolve_parameters
 from stackengine.transform.sam.logical_ids import digest
 from stackengine.transform.sam.swagger import ANY_METHOD, INTEGRATION, SwaggerEditor, is_openapi3
 
@@ -102,7 +103,7 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
     ctx.refs[(logical_id, "Stage")] = ref(stage_id)
     ctx.refs[(logical_id, "Deployment")] = ref(deployment_id)
     api_auth.add_usage_plan(logical_id, props, ctx, path, condition, stage_id, attrs)
-    api_domain.add_domain(logical_id, props, ctx, path, condition, stage_id, attrs)
+    api_domain.add_domain(logical_id, {**props, "Domain": resolve_parameters(props.get("Domain"), ctx, pseudo=True)}, ctx, path, condition, stage_id, attrs)
 
 
 def _tags(tags: Json) -> Json:

@@ -55,6 +55,8 @@ class FunctionTarget:
     alias_id: str | None = None
     path: tuple[Any, ...] = ()
     attributes: dict[str, Json] = field(default_factory=dict)
+    invoke_action: str = "lambda:InvokeFunction"
+    schedule_policy_suffix: str = "LambdaPolicy"
 
     @property
     def arn(self) -> Json:

@@ -22,20 +22,27 @@ def resolve_parameters(value: Json, ctx: SamContext, *, pseudo: bool = False) ->
     known = dict(ctx.parameter_values)
     if pseudo:
         known.update(pseudo_values(ctx))
-    return _resolve(value, known)
+    return _resolve(value, known, ctx.template.get("Mappings") or {})
 
 
-def _resolve(value: Json, known: dict[str, Json]) -> Json:
+def _resolve(value: Json, known: dict[str, Json], mappings: Json = None) -> Json:
     if isinstance(value, dict):
+        if len(value) == 1 and "Fn::FindInMap" in value and isinstance(value["Fn::FindInMap"], list):
+            args = [_resolve(a, known, mappings) for a in value["Fn::FindInMap"]]
+            if len(args) >= 3 and all(isinstance(a, str) for a in args[:3]) and isinstance(mappings, dict):
+                found = (mappings.get(args[0]) or {}).get(args[1], {})
+                if isinstance(found, dict) and args[2] in found:
+                    return found[args[2]]
+            return {"Fn::FindInMap": args}
         if len(value) == 1 and "Ref" in value and isinstance(value["Ref"], str):
             return known.get(value["Ref"], value)
         if len(value) == 1 and "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
             text = value["Fn::Sub"]
             names = _SUB_VAR.findall(text)
-            if all(isinstance(known.get(n), (str, int)) for n in names):
-                return _SUB_VAR.sub(lambda m: str(known[m.group(1)]), text)
-            return value
-        return {k: _resolve(v, known) for k, v in value.items()}
+            return {"Fn::Sub": _SUB_VAR.sub(
+                lambda m: str(known[m.group(1)]) if isinstance(known.get(m.group(1)), (str, int))
+                and not isinstance(known.get(m.group(1)), bool) else m.group(0), text)}
+        return {k: _resolve(v, known, mappings) for k, v in value.items()}
     if isinstance(value, list):
-        return [_resolve(v, known) for v in value]
+        return [_resolve(v, known, mappings) for v in value]
     return value

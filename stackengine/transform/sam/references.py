@@ -23,6 +23,12 @@ def resolve_sam_references(template: dict[str, Json], ctx: SamContext) -> None:
         value = template.get(section)
         if isinstance(value, dict):
             template[section] = {k: _walk(v, ctx) for k, v in value.items()}
+    for res in (template.get("Resources") or {}).values():
+        depends = res.get("DependsOn") if isinstance(res, dict) else None
+        if isinstance(depends, str) and depends in ctx.ref_renames:
+            res["DependsOn"] = ctx.ref_renames[depends]
+        elif isinstance(depends, list):
+            res["DependsOn"] = [ctx.ref_renames.get(d, d) if isinstance(d, str) else d for d in depends]
 
 
 def _walk(node: Json, ctx: SamContext) -> Json:

@@ -272,3 +272,4 @@ def cognito(target: FunctionTarget, name: str, props: dict[str, Json], path: Pat
 
 
 _unused = (BOOL, LIST, STR_OR_LIST, is_intrinsic)
+RULE_SCHEDULE_COMMON = ("Input", "InputPath", "RetryPolicy")
