@@ -252,9 +252,35 @@ def _generic_part(type_name: str, schema: Any, prop: str, properties: Mapping[st
     elif prop.endswith("Name") or prop == "Name":
         value = generic_name(str(v["StackName"]), str(v["LogicalId"]), renderer.rng)
     else:
-        value = random_text(renderer.rng, "alnum", 20)
+        value = _id_like_schema(schema, prop, renderer.rng)
     generated[prop] = value
     return value
+
+
+_PREFIX = re.compile(r"([a-z][a-z0-9]*-)(?:\[0-9a-f|\[a-f0-9|\[0-9a-z|\[a-z0-9)")
+
+
+def _id_like_schema(schema: Any, prop: str, rng: random.Random) -> str:
+    """A fresh ID that the schema's pattern for `prop` accepts when it can, e.g. "fs-<hex>" for
+    an EFS file system — other resources' schemas check IDs against the same pattern."""
+    sub = schema.property_schema(tuple(prop.split("."))) if schema is not None else None
+    pattern = sub.get("pattern") if isinstance(sub, Mapping) else None
+    hex17, alnum = random_text(rng, "hex", 17), random_text(rng, "alnum", 20)
+    if not isinstance(pattern, str):
+        return alnum
+    prefixes = _PREFIX.findall(pattern)
+    candidates = [p + hex17 for p in prefixes] + [p + hex17[:8] for p in prefixes] + [
+        alnum, hex17, random_text(rng, "ALNUM", 20), random_text(rng, "digits", 12)]
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return candidates[0]
+    for candidate in candidates:
+        if compiled.fullmatch(candidate):
+            return candidate
+    from stackengine.template.regex_sample import sample
+
+    return sample(pattern) or alnum
 
 
 def _generic_ref(type_name: str, schema: Any, properties: Mapping[str, Json], renderer: Renderer,

@@ -8,6 +8,7 @@ same deploy yields the same values on every machine.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
@@ -183,10 +184,24 @@ class LocalProvider:
     def resolve_ssm_parameter(self, account_id: str, region: str, name: str) -> str:
         """The value behind an `AWS::SSM::Parameter::Value<...>` template parameter."""
         found = self.store.get_ssm_parameter(account_id, region, name)
+        if found is None and public_parameter(name, region) is not None:
+            return str(public_parameter(name, region))
         if found is None:
             raise ProviderError(f"Unable to fetch parameters [{name}] from parameter store for this "
                                 "account.", "ValidationError")
         return found[1]
+
+    def ssm_lookup(self, account_id: str, region: str) -> Callable[[str], str | None]:
+        """A look-up for `RenderOptions.ssm_lookup`: the account's parameters, then AWS's public
+        ones (`/aws/service/...`), which exist in every real account."""
+
+        def lookup(name: str) -> str | None:
+            found = self.store.get_ssm_parameter(account_id, region, name)
+            if found is not None:
+                return found[1]
+            return public_parameter(name, region)
+
+        return lookup
 
     def put_ssm_parameter(self, account_id: str, region: str, name: str, value: str,
                           type_: str = "String") -> None:
@@ -359,6 +374,18 @@ class LocalProvider:
                 f"Resource handler returned message: \"Injected failure: {operation} of {logical_id} "
                 f"({type_name}) failed as requested by --inject-failure\" (RequestToken: {token}, "
                 "HandlerErrorCode: GeneralServiceException)", "GeneralServiceException")
+
+
+def public_parameter(name: str, region: str) -> str | None:
+    """AWS's public parameters (`/aws/service/...`, e.g. the latest Amazon Linux AMI): a stable
+    stand-in value of the right shape, the same for every account in a region."""
+    if not name.startswith("/aws/service/"):
+        return None
+    digest = hashlib.sha256(f"{region}\0{name}".encode()).hexdigest()
+    lowered = name.lower()
+    if "ami" in lowered or "image" in lowered or "/canonical/" in lowered or "/debian/" in lowered:
+        return f"ami-{digest[:17]}"
+    return digest[:32]
 
 
 def generated_name(stack: StackRef, logical_id: str, type_name: str, generation: int = 0,

@@ -238,6 +238,7 @@ def _vpc(provider, token):
 @pytest.mark.parametrize("rule", [
     {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/8"},
     {"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"},
+    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "192.168.1.0/0"},  # EC2 normalises
     {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "CidrIpv6": "::/0"},
     {"IpProtocol": "udp", "FromPort": "53", "ToPort": "53", "SourceSecurityGroupId": "sg-1"},
 ])
@@ -252,7 +253,8 @@ def test_security_group_rules_accepted(provider, token, rule):
     ({"IpProtocol": "tcp", "FromPort": 0, "ToPort": 70000, "CidrIp": "0.0.0.0/0"}, "between 0 and 65535"),
     ({"IpProtocol": "tcp", "CidrIp": "0.0.0.0/0"}, "both from and to"),
     ({"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "CidrIp": "10.0.0.300/8"}, "CIDR"),
-    ({"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "CidrIp": "10.0.0.1/8"}, "CIDR"),
+    ({"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "CidrIp": "10.0.0.0/33"}, "CIDR"),
+    ({"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "CidrIpv6": "10.0.0.0/8"}, "CIDR"),
     ({"IpProtocol": "bogus", "CidrIp": "0.0.0.0/0"}, "protocol"),
 ])
 def test_security_group_rules_refused(provider, token, rule, text):

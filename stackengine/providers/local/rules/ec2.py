@@ -45,7 +45,7 @@ def check_rule(rule: dict[str, Any]) -> None:
                              f"than the to port ({high}).", "InvalidParameterValue")
     for key, version in (("CidrIp", 4), ("CidrIpv6", 6)):
         cidr = rule.get(key)
-        if cidr is not None and not valid_cidr(str(cidr), version):
+        if cidr is not None and not valid_cidr(str(cidr), version, strict=False):
             raise _ec2_error(f"Value ({cidr}) for parameter {key[0].lower() + key[1:]} is invalid. "
                              "This is not a valid CIDR block.", "InvalidParameterValue")
     given = [s for s in _SOURCES if rule.get(s) is not None]
@@ -54,9 +54,11 @@ def check_rule(rule: dict[str, Any]) -> None:
                          "InvalidParameterCombination")
 
 
-def valid_cidr(text: str, version: int = 4) -> bool:
+def valid_cidr(text: str, version: int = 4, *, strict: bool = True) -> bool:
+    """A CIDR block of the IP version. `strict=False` accepts host bits set ("192.168.1.0/0"),
+    which EC2 accepts (and normalises) in security-group rules."""
     try:
-        network = ipaddress.ip_network(text, strict=True)
+        network = ipaddress.ip_network(text, strict=strict)
     except ValueError:
         return False
     return network.version == version and "/" in text

@@ -58,9 +58,6 @@ def limits(ctx: RuleContext) -> None:
             raise _error(f"The runtime parameter of {runtime} is no longer supported for creating or "
                          "updating AWS Lambda functions. We recommend you use a supported runtime "
                          "while creating or updating functions.")
-    zip_file = (props.get("Code") or {}).get("ZipFile") if isinstance(props.get("Code"), dict) else None
-    if isinstance(zip_file, str) and len(zip_file) > 4096:
-        raise _error("ZipFile can only be used with inline code of at most 4096 characters.")
 
 
 @on_write("AWS::Lambda::Function")
