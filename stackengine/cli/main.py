@@ -15,6 +15,18 @@ from stackengine import __version__
 
 # command name → "module:attribute"; a new command is one line here.
 COMMANDS: dict[str, str] = {
+    "changeset": "stackengine.cli.changeset_cmd:changeset",
+    "continue-update-rollback": "stackengine.cli.stack_cmds:continue_update_rollback",
+    "delete": "stackengine.cli.stack_cmds:delete",
+    "deploy": "stackengine.cli.stack_cmds:deploy",
+    "describe": "stackengine.cli.stack_cmds:describe",
+    "events": "stackengine.cli.stack_cmds:events",
+    "exports": "stackengine.cli.stack_cmds:exports",
+    "graph": "stackengine.cli.graph_cmd:graph",
+    "outputs": "stackengine.cli.stack_cmds:outputs",
+    "resources": "stackengine.cli.stack_cmds:resources",
+    "stacks": "stackengine.cli.stack_cmds:stacks",
+    "update-termination-protection": "stackengine.cli.stack_cmds:update_termination_protection",
     "account": "stackengine.cli.account_cmd:account",
     "render": "stackengine.cli.render_cmd:render",
     "transform": "stackengine.cli.transform_cmd:transform",

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from stackengine.cli.main import cli
+
+TEMPLATE = """
+Parameters:
+  Name: {Type: String, Default: one}
+  Secret: {Type: String, NoEcho: true, Default: hunter2}
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Ref Name
+  P:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: !GetAtt Q.Arn
+      Description: !Sub "secret ${Secret}"
+Outputs:
+  QueueUrl:
+    Description: the queue
+    Value: !Ref Q
+    Export:
+      Name: !Sub "${AWS::StackName}-queue"
+"""
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.yaml").write_text(TEMPLATE)
+    runner = CliRunner()
+    state = str(tmp_path / "state.db")
+
+    def run(*args: str, code: int = 0, input: str | None = None):
+        result = runner.invoke(cli, ["--state", state, *args], input=input)
+        assert result.exit_code == code, (result.output, result.exception)
+        return result
+
+    return run
+
+
+def test_deploy_describe_resources_outputs_events(env):
+    out = env("deploy", "app.yaml").output
+    assert "Add" in out and "Successfully created stack - app in us-east-1" in out
+    data = json.loads(env("describe", "app", "-o", "json").output)
+    stack = data["Stacks"][0]
+    assert stack["StackName"] == "app" and stack["StackStatus"] == "CREATE_COMPLETE"
+    assert {"ParameterKey": "Secret", "ParameterValue": "****"} in stack["Parameters"]
+    summaries = json.loads(env("resources", "app", "-o", "json").output)["StackResourceSummaries"]
+    assert {s["LogicalResourceId"] for s in summaries} == {"P", "Q"}
+    outputs = json.loads(env("outputs", "app", "-o", "json").output)
+    assert outputs[0]["OutputKey"] == "QueueUrl" and outputs[0]["ExportName"] == "app-queue"
+    assert set(outputs[0]) == {"OutputKey", "OutputValue", "Description", "ExportName"}
+    events = json.loads(env("events", "app", "-o", "json").output)["StackEvents"]
+    assert events[0]["ResourceStatus"] == "CREATE_COMPLETE"
+    assert events[-1]["ResourceStatus"] == "CREATE_IN_PROGRESS"
+    assert json.loads(env("exports", "-o", "json").output)["Exports"][0]["Name"] == "app-queue"
+    assert json.loads(env("stacks", "-o", "json").output)["StackSummaries"][0]["StackName"] == "app"
+    env("describe", "app")  # tables render
+    env("events", "app")
+    env("resources", "app")
+    env("stacks")
+    env("exports")
+
+
+def test_update_preview_replacement_masks_noecho(env):
+    env("deploy", "app.yaml")
+    out = env("deploy", "app.yaml", "--parameter-overrides", "Name=two", "Secret=zzz-secret",
+              "--no-execute-changeset", "--change-set-name", "cs1").output
+    assert "REPLACE" in out and "QueueName" in out and "zzz-secret" not in out
+    described = json.loads(env("changeset", "describe", "cs1", "--stack-name", "app",
+                               "-o", "json").output)
+    assert described["ChangeSetName"] == "cs1" and described["ExecutionStatus"] == "AVAILABLE"
+    assert "hunter2" not in json.dumps(described) and "zzz-secret" not in json.dumps(described)
+    changes = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"]
+               for c in described["Changes"]}
+    assert changes["Q"]["Replacement"] == "True"
+    summaries = json.loads(env("changeset", "list", "--stack-name", "app", "-o", "json").output)
+    listed = {s["ChangeSetName"]: s["ExecutionStatus"] for s in summaries["Summaries"]}
+    assert listed["cs1"] == "AVAILABLE" and len(listed) == 2  # with the executed one of deploy
+    assert "EXECUTE_COMPLETE" in listed.values()
+    env("changeset", "execute", "cs1", "--stack-name", "app")
+    stack = json.loads(env("describe", "app", "-o", "json").output)["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    out = env("deploy", "app.yaml").output
+    assert "No changes to deploy" in out
+    env("deploy", "app.yaml", "--fail-on-empty-changeset", code=1)
+
+
+def test_stale_change_set_refused(env):
+    env("deploy", "app.yaml")
+    env("changeset", "create", "app.yaml", "--stack-name", "app", "--change-set-name", "old",
+        "--parameter-overrides", "Name=x")
+    env("deploy", "app.yaml", "--parameter-overrides", "Name=y")
+    result = env("changeset", "execute", "old", "--stack-name", "app", code=1)
+    assert "older state" in result.output
+    env("changeset", "delete", "old", "--stack-name", "app")
+    env("changeset", "describe", "old", "--stack-name", "app", code=1)
+
+
+def test_failed_deploy_exits_1_and_rolls_back(env):
+    result = env("deploy", "app.yaml", "--inject-failure", "P:create", code=1)
+    assert "ROLLBACK_COMPLETE" in result.output
+    stack = json.loads(env("describe", "app", "-o", "json").output)["Stacks"][0]
+    assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert json.loads(env("resources", "app", "-o", "json").output)["StackResourceSummaries"] == []
+    env("deploy", "app.yaml")  # a rolled-back stack is re-created
+    stack = json.loads(env("describe", "app", "-o", "json").output)["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+
+
+def test_delete_termination_protection_and_confirmation(env):
+    env("deploy", "app.yaml", "--enable-termination-protection")
+    result = env("delete", "app", "--yes", code=1)
+    assert "TerminationProtection is enabled" in result.output
+    env("update-termination-protection", "app", "--no-enable-termination-protection")
+    env("delete", "app", input="n\n", code=1)
+    env("delete", "app", "--yes")
+    result = env("describe", "app", code=1)
+    assert "does not exist" in result.output
+
+
+def test_capabilities_and_graph(env, tmp_path):
+    (tmp_path / "iam.yaml").write_text("""
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+""")
+    result = env("deploy", "iam.yaml", code=1)
+    assert "Requires capabilities : [CAPABILITY_IAM]" in result.output
+    env("deploy", "iam.yaml", "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND")
+    data = json.loads(env("graph", "app.yaml", "--format", "json").output)
+    assert data["Edges"] == [{"From": "Q", "To": "P", "Label": "GetAtt"}]
+    assert "digraph" in env("graph", "app.yaml").output
+
+
+def test_help_does_not_import_rich():
+    code = ("import sys; from stackengine.cli.main import main\n"
+            "try:\n    main(['deploy', '--help'])\nexcept SystemExit:\n    pass\n"
+            "assert 'rich' not in sys.modules and 'boto3' not in sys.modules, "
+            "[m for m in sys.modules if m.startswith(('rich', 'boto3'))]\n")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                   env={**os.environ})
