@@ -409,6 +409,8 @@ Outputs:
   SecurityGroupId:
     Description: Group ID of the security group used.
     Value: !If [CreateNewSecurityGroup, !Ref NewSecurityGroup, !Ref ExistingSecurityGroup]
+  Groups:
+    Value: !Join [",", [!If [CreateNewSecurityGroup, !Ref NewSecurityGroup, !Ref "AWS::NoValue"], default]]
 """
 
 
@@ -420,6 +422,7 @@ def test_if_true_branches() -> None:
     assert p.rendered()["Outputs"]["SecurityGroupId"] == {
         "Description": "Group ID of the security group used.", "Value": {"Ref": "NewSecurityGroup"}}
     assert p.resources["Group"].update_policy == {}
+    assert p.outputs["Groups"].value == {"Fn::Join": [",", [{"Ref": "NewSecurityGroup"}, "default"]]}
 
 
 def test_if_false_branches() -> None:
@@ -430,6 +433,7 @@ def test_if_false_branches() -> None:
     assert p.resources["MyDB"].properties["DBSnapshotIdentifier"] == "snap-1"
     assert p.resources["MyDB"].properties["Nested"] == "snap"
     assert p.outputs["SecurityGroupId"].value == "sg-1"
+    assert p.outputs["Groups"].value == "default"
     assert p.resources["Group"].update_policy == {"AutoScalingRollingUpdate": {
         "MaxBatchSize": 2, "MinInstancesInService": 2, "PauseTime": "PT0M30S"}}
 
