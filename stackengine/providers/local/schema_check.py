@@ -117,6 +117,38 @@ def _enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[An
     yield jsonschema.ValidationError(f"{instance!r} is not one of {list(enums)!r}")
 
 
+def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not isinstance(instance, Mapping):
+        return
+    for pattern, subschema in patterns.items():
+        try:
+            compiled = re.compile(pattern)
+        except re.error:
+            continue  # a Java-only regex (e.g. \\p{L}): skip, as for "pattern"
+        for key, value in instance.items():
+            if compiled.search(key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(validator: Any, extra: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not isinstance(instance, Mapping):
+        return
+    known = schema.get("properties", {})
+    patterns = []
+    for pattern in schema.get("patternProperties", {}):
+        try:
+            patterns.append(re.compile(pattern))
+        except re.error:
+            return  # a pattern Python cannot read might match any key: do not call keys extra
+    extras = [k for k in instance if k not in known and not any(p.search(k) for p in patterns)]
+    if isinstance(extra, Mapping):
+        for key in extras:
+            yield from validator.descend(instance[key], extra, path=key)
+    elif extra is False and extras:
+        listed = ", ".join(repr(k) for k in sorted(extras))
+        yield jsonschema.ValidationError(f"Additional properties are not allowed ({listed} unexpected)")
+
+
 _BASE = Draft7Validator.VALIDATORS
 CfnValidator = validators.extend(
     Draft7Validator,
@@ -127,6 +159,7 @@ CfnValidator = validators.extend(
         "multipleOf": _numeric(_BASE["multipleOf"]),
         "minLength": _textual(_BASE["minLength"]), "maxLength": _textual(_BASE["maxLength"]),
         "pattern": _pattern, "enum": _enum, "format": lambda *a: iter(()),
+        "patternProperties": _pattern_properties, "additionalProperties": _additional_properties,
     },
     type_checker=_TYPE_CHECKER,
 )
