@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 from stackengine.providers.local import formats
+from stackengine.providers.local.dynamic_refs import resolve_dynamic_references
 from stackengine.providers.local.naming import NameRule, generate_name, seeded_rng
 from stackengine.providers.local.rules import (RuleContext, derived_vars, run_delete_rules,
                                                run_write_rules)
@@ -92,6 +93,7 @@ class LocalProvider:
         if replay is not None:
             return replay
         self._maybe_fail(logical_id, "create", type_name, token)
+        properties = resolve_dynamic_references(properties, self.store, stack, public_parameter)
         schema = self._schema(type_name, stack.region)
         self._check_schema(schema, logical_id, properties)
         self.ensure_defaults(stack.account_id, stack.region, stack.partition)
@@ -121,6 +123,7 @@ class LocalProvider:
         if replay is not None:
             return replay
         self._maybe_fail(logical_id, "update", type_name, token)
+        new = resolve_dynamic_references(new, self.store, stack, public_parameter)
         schema = self._schema(type_name, stack.region)
         self._check_schema(schema, logical_id, new)
         existing = self._existing(stack, type_name, logical_id, physical_id)

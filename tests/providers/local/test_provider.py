@@ -232,3 +232,38 @@ def test_listener_arn_follows_its_load_balancer(provider, token):
         token())
     prefix = lb.physical_id.replace(":loadbalancer/", ":listener/")
     assert re.fullmatch(re.escape(prefix) + "/[0-9a-f]{16}", listener.physical_id)
+
+
+def test_dynamic_references_resolve_from_the_account(provider, token):
+    provider.put_ssm_parameter("123456789012", "us-east-1", "/cfg/env", "prod")
+    topic = provider.create(STACK, "AWS::SNS::Topic", "T", {"DisplayName": "{{resolve:ssm:/cfg/env:1}}-x"},
+                            token())
+    assert provider.store.get_resource("123456789012", "us-east-1", "AWS::SNS::Topic",
+                                       topic.physical_id).properties["DisplayName"] == "prod-x"
+    with pytest.raises(ProviderError) as err:
+        provider.create(STACK, "AWS::SNS::Topic", "U", {"DisplayName": "{{resolve:ssm:/nope}}"}, token())
+    assert "cannot be found" in err.value.message
+    public = provider.create(STACK, "AWS::SNS::Topic", "V", {
+        "DisplayName": "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64}}"},
+        token())
+    assert public.physical_id
+
+
+def test_secretsmanager_dynamic_reference(provider, token):
+    secret = provider.create(STACK, "AWS::SecretsManager::Secret", "S", {
+        "Name": "db", "GenerateSecretString": {"SecretStringTemplate": '{"username": "admin"}',
+                                               "GenerateStringKey": "password", "PasswordLength": 16}},
+        token())
+    user = provider.create(STACK, "AWS::SNS::Topic", "T", {
+        "DisplayName": "{{resolve:secretsmanager:db:SecretString:username}}"}, token())
+    stored = provider.store.get_resource("123456789012", "us-east-1", "AWS::SNS::Topic", user.physical_id)
+    assert stored.properties["DisplayName"] == "admin"
+    by_arn = provider.create(STACK, "AWS::SNS::Topic", "P", {
+        "DisplayName": "{{resolve:secretsmanager:" + secret.physical_id + ":SecretString:password}}"},
+        token())
+    password = provider.store.get_resource("123456789012", "us-east-1", "AWS::SNS::Topic",
+                                           by_arn.physical_id).properties["DisplayName"]
+    assert len(password) == 16
+    with pytest.raises(ProviderError):
+        provider.create(STACK, "AWS::SNS::Topic", "X", {
+            "DisplayName": "{{resolve:secretsmanager:missing:SecretString:k}}"}, token())
