@@ -18,6 +18,8 @@ from stackengine.transform.sam.common import Json, SamError, plain
 from stackengine.transform.sam.context import SamContext
 from stackengine.transform.sam.lookups import Lookups, default_lookups
 
+MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+
 Translator = Callable[[str, dict[str, Json], SamContext], None]
 
 # SAM type → "module:function" translating one resource into ctx.output.
@@ -87,6 +89,12 @@ def transform_sam(template: Json, context: TransformContext) -> Json:
             _load(TRANSLATORS[res["Type"]])(logical_id, res, ctx)
         except SamError as exc:
             errors.append(Diagnostic(exc.code, exc.message, exc.path or ("Resources", logical_id)))
+        except MALFORMED as exc:
+            # A value of an unexpected shape deep inside the resource (a list where a map belongs,
+            # a malformed intrinsic, ...): report it against the resource instead of crashing.
+            errors.append(Diagnostic("E6099", f"Resource with id [{logical_id}] is invalid. A property "
+                                     f"value has an unexpected shape ({type(exc).__name__}: {exc}).",
+                                     ("Resources", logical_id)))
     if errors:
         raise TemplateError(errors)
     out_resources: dict[str, Json] = {}

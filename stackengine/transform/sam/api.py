@@ -72,7 +72,7 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
         _add_binary_media_types(props, body, managed)
         _cleanup(editor)
         if open_api_version and _OPENAPI3.match(open_api_version):
-            body = openapi3_postprocess(body, managed)
+            body = openapi3_postprocess(body, managed, open_api_version)
         rest_props["Body"] = body
     elif uri is not None:
         if props.get("Cors") is not None:
@@ -354,10 +354,10 @@ def _cleanup(editor: SwaggerEditor) -> None:
             del op[key]
 
 
-def openapi3_postprocess(body: dict[str, Json], managed: bool) -> dict[str, Json]:
+def openapi3_postprocess(body: dict[str, Json], managed: bool, version: str) -> dict[str, Json]:
     if "swagger" in body:
         del body["swagger"]
-        body["openapi"] = "3.0.1"
+        body["openapi"] = version
     components = body.get("components") or {}
     if "securityDefinitions" in body:
         components.setdefault("securitySchemes", {}).update(body.pop("securityDefinitions"))

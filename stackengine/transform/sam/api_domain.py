@@ -48,27 +48,38 @@ def add_domain(logical_id: str, props: dict[str, Json], ctx: SamContext, path: t
     for key in ("SecurityPolicy", "OwnershipVerificationCertificateArn", "Policy", "EndpointAccessMode"):
         if domain.get(key) is not None:
             domain_props[key] = plain(domain[key])
-    if domain.get("MutualTlsAuthentication") is not None:
-        domain_props["MutualTlsAuthentication"] = plain(domain["MutualTlsAuthentication"])
+    mtls = domain.get("MutualTlsAuthentication")
+    if mtls is not None:
+        if not isinstance(mtls, dict):
+            raise fail(f"Resource with id [{logical_id}] is invalid. MutualTlsAuthentication must be a map.",
+                       dpath + ("MutualTlsAuthentication",))
+        # Falsy values are dropped, as the reference does (TruststoreVersion: 0 is "unset").
+        domain_props["MutualTlsAuthentication"] = {k: plain(v) for k, v in mtls.items() if v}
     ctx.add(domain_id, resource("AWS::ApiGateway::DomainName", domain_props, condition=condition))
     base_paths = domain.get("BasePath")
+    explicit = base_paths is not None
     if base_paths is None:
         base_paths = ["/"]
     if not isinstance(base_paths, list):
         base_paths = [base_paths]
     for base in base_paths:
+        if not isinstance(base, str):
+            raise fail(f"Resource with id [{logical_id}] is invalid. Invalid Basepath name provided.",
+                       dpath + ("BasePath",))
         mapping: dict[str, Json] = {"DomainName": ref(domain_id), "RestApiId": ref(logical_id),
                                     "Stage": ref(stage_id)}
-        suffix = ""
-        if isinstance(base, str) and base not in ("/", ""):
-            trimmed = base.strip("/") if domain.get("NormalizeBasePath", True) else base
+        trimmed = base.strip("/") if domain.get("NormalizeBasePath", True) else base
+        suffix = "".join(ch for ch in trimmed if ch.isalnum())
+        if explicit:
             mapping["BasePath"] = trimmed
-            suffix = "".join(ch for ch in trimmed if ch.isalnum())
-        ctx.add(f"{logical_id}BasePathMapping{suffix}",
+        ctx.add(f"{logical_id}{suffix}BasePathMapping",
                 resource("AWS::ApiGateway::BasePathMapping", mapping, condition=condition))
     route53 = domain.get("Route53")
     if isinstance(route53, dict):
         _route53(logical_id, route53, domain_id, endpoint, name, ctx, condition, dpath)
+
+
+CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
 
 
 def _route53(logical_id: str, route53: dict[str, Json], domain_id: str, endpoint: Json, name: Json,
@@ -82,8 +93,8 @@ def _route53(logical_id: str, route53: dict[str, Json], domain_id: str, endpoint
     group_id = "RecordSetGroup" + digest(key if isinstance(key, str) else
                                          __import__("json").dumps(key, sort_keys=True))[:10]
     regional = endpoint == "REGIONAL"
-    alias = {"HostedZoneId": getatt(domain_id, "RegionalHostedZoneId" if regional else
-                                    "DistributionHostedZoneId"),
+    # Edge domains are CloudFront distributions, whose alias zone is CloudFront's fixed one.
+    alias = {"HostedZoneId": getatt(domain_id, "RegionalHostedZoneId") if regional else CLOUDFRONT_ZONE,
              "DNSName": getatt(domain_id, "RegionalDomainName" if regional else "DistributionDomainName")}
     if route53.get("EvaluateTargetHealth") is not None:
         alias["EvaluateTargetHealth"] = plain(route53["EvaluateTargetHealth"])

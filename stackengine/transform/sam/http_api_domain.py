@@ -11,7 +11,7 @@ from stackengine.transform.sam.logical_ids import digest
 
 
 def add_http_domain(logical_id: str, domain: Json, ctx: SamContext, path: tuple[Any, ...],
-                    condition: Json, stage_id: str) -> None:
+                    condition: Json, stage_id: str, tag: str = "httpapi:createdBy") -> None:
     if not isinstance(domain, dict):
         raise fail(f"Resource with id [{logical_id}] is invalid. Invalid property type 'Domain'.", path)
     name = domain.get("DomainName")
@@ -20,7 +20,7 @@ def add_http_domain(logical_id: str, domain: Json, ctx: SamContext, path: tuple[
         raise fail(f"Resource with id [{logical_id}] is invalid. Custom Domains only works if both "
                    "DomainName and CertificateArn are provided.", path)
     endpoint = domain.get("EndpointConfiguration", "REGIONAL")
-    if endpoint != "REGIONAL":
+    if endpoint != "REGIONAL" and not (isinstance(endpoint, dict)):
         raise fail(f"Resource with id [{logical_id}] is invalid. EndpointConfiguration for Custom Domains "
                    "must be one of ['REGIONAL'].", path + ("EndpointConfiguration",))
     domain_id = "ApiGatewayDomainNameV2" + digest(name if isinstance(name, str) else
@@ -30,7 +30,7 @@ def add_http_domain(logical_id: str, domain: Json, ctx: SamContext, path: tuple[
         if domain.get(key) is not None:
             config[key] = plain(domain[key])
     domain_props: dict[str, Json] = {"DomainName": plain(name), "DomainNameConfigurations": [config],
-                                     "Tags": {"httpapi:createdBy": "SAM"}}
+                                     "Tags": {tag: "SAM"}}
     if domain.get("MutualTlsAuthentication") is not None:
         domain_props["MutualTlsAuthentication"] = plain(domain["MutualTlsAuthentication"])
     ctx.add(domain_id, resource("AWS::ApiGatewayV2::DomainName", domain_props, condition=condition))
@@ -39,18 +39,21 @@ def add_http_domain(logical_id: str, domain: Json, ctx: SamContext, path: tuple[
     if base_paths is None:
         base_paths = [None]
     if not isinstance(base_paths, list):
-        if not isinstance(base_paths, str):
+        if not isinstance(base_paths, str) or False:
             raise fail(f"Resource with id [{logical_id}] is invalid. Invalid Basepath name provided.",
                        path + ("BasePath",))
         base_paths = [base_paths]
     for base in base_paths:
+        if base is not None and not isinstance(base, str):
+            raise fail(f"Resource with id [{logical_id}] is invalid. Invalid Basepath name provided.",
+                       path + ("BasePath",))
         mapping: dict[str, Json] = {"DomainName": ref(domain_id), "ApiId": ref(logical_id),
                                     "Stage": ref(stage_id)}
         suffix = ""
         if isinstance(base, str) and base.strip("/"):
             mapping["ApiMappingKey"] = base.strip("/")
             suffix = "".join(ch for ch in base if ch.isalnum())
-        ctx.add(f"{logical_id}ApiMapping{suffix}", resource("AWS::ApiGatewayV2::ApiMapping", mapping,
+        ctx.add(f"{logical_id}{suffix}ApiMapping", resource("AWS::ApiGatewayV2::ApiMapping", mapping,
                                                               condition=condition))
     route53 = domain.get("Route53")
     if isinstance(route53, dict):

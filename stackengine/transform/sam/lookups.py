@@ -68,8 +68,8 @@ class StaticLookups:
 
 
 def load_lookup_file(path: str, partition: str = "aws") -> StaticLookups:
-    """A lookup file answers alone: names it does not map are left as written (as the reference's
-    own test stubs do), so its results do not depend on the shipped list."""
+    """A lookup file answers first; names it does not map fall back to the shipped list, and a
+    name in neither is left as written."""
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     if not isinstance(data, dict):
@@ -78,7 +78,6 @@ def load_lookup_file(path: str, partition: str = "aws") -> StaticLookups:
         managed_policies=dict(data.get("managed_policies") or {}),
         applications=dict(data.get("applications") or {}),
         partition=partition,
-        use_shipped_policies=False,
     )
 
 

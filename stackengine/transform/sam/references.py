@@ -91,9 +91,10 @@ def _sub_var(match: re.Match[str], ctx: SamContext) -> str:
         return "${" + ctx.ref_renames[name] + "}"
     if "." in name:
         logical_id, _, prop = name.partition(".")
+        prop, _, attribute = prop.partition(".")
         resolved = ctx.refs.get((logical_id, prop))
         if isinstance(resolved, dict) and "Ref" in resolved:
-            return "${" + resolved["Ref"] + "}"
+            return "${" + resolved["Ref"] + ("." + attribute if attribute else "") + "}"
         got = ctx.getatt_refs.get((logical_id, prop))
         if isinstance(got, dict) and "Fn::GetAtt" in got:
             return "${" + ".".join(got["Fn::GetAtt"]) + "}"

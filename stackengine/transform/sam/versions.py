@@ -142,10 +142,7 @@ def _deployment_preference(target: FunctionTarget, preference: dict[str, Json],
         role = getatt(CODEDEPLOY_ROLE_ID, "Arn")
     config_name: Json
     resolved_type = resolve_parameters(type_, ctx)
-    if isinstance(resolved_type, str) and resolved_type in KNOWN_DEPLOYMENT_TYPES:
-        config_name = {"Fn::Sub": ["CodeDeployDefault.Lambda${ConfigName}", {"ConfigName": resolved_type}]}
-    else:
-        config_name = plain(type_)
+    config_name = _config_name(resolved_type)
     group_props: dict[str, Json] = {
         "ApplicationName": ref(APPLICATION_ID),
         "AutoRollbackConfiguration": {"Enabled": True, "Events": [
@@ -167,6 +164,15 @@ def _deployment_preference(target: FunctionTarget, preference: dict[str, Json],
     if hooks.get("PostTraffic") is not None:
         update["AfterAllowTrafficHook"] = plain(hooks["PostTraffic"])
     alias_res["UpdatePolicy"] = {"CodeDeployLambdaAliasUpdate": update}
+
+
+def _config_name(type_: Json) -> Json:
+    if isinstance(type_, dict) and "Fn::If" in type_ and len(type_) == 1:
+        cond, then, other = type_["Fn::If"]
+        return {"Fn::If": [cond, _config_name(then), _config_name(other)]}
+    if isinstance(type_, str) and type_ in KNOWN_DEPLOYMENT_TYPES:
+        return {"Fn::Sub": ["CodeDeployDefault.Lambda${ConfigName}", {"ConfigName": type_}]}
+    return plain(type_)
 
 
 def _alarms(alarms: Json) -> Json:

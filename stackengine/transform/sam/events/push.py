@@ -210,7 +210,7 @@ def cloudwatch_logs(target: FunctionTarget, name: str, props: dict[str, Json], p
     check_event(target.logical_id, name, "CloudWatchLogs", props, LOGS_SCHEMA, path)
     log_group = plain(props["LogGroupName"])
     permission_id = target.permission(name, "logs.amazonaws.com", source_arn={"Fn::Sub": [
-        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${__LogGroupName__}:*",
+        f"arn:{target.ctx.partition}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{__LogGroupName__}}:*",
         {"__LogGroupName__": log_group}]})
     target.add(f"{target.logical_id}{name}", resource(
         "AWS::Logs::SubscriptionFilter",
