@@ -7,10 +7,12 @@ property gives a type its custom name (a replacement keeping it is refused, as i
 
 from __future__ import annotations
 
-from stackengine.providers.local.formats import custom_name_property
+from stackengine.providers.local.formats import custom_name_conflict, custom_name_property
 from stackengine.providers.local.provider import (SNAPSHOT_TYPES, FailureSpec, LocalProvider,
-                                                  generated_name, parse_failure_spec)
+                                                  generated_name, parse_failure_spec,
+                                                  provider_options, public_parameter)
 from stackengine.providers.local.store import AccountStore
 
-__all__ = ["AccountStore", "FailureSpec", "LocalProvider", "SNAPSHOT_TYPES", "custom_name_property",
-           "generated_name", "parse_failure_spec"]
+__all__ = ["AccountStore", "FailureSpec", "LocalProvider", "SNAPSHOT_TYPES", "custom_name_conflict",
+           "custom_name_property", "generated_name", "parse_failure_spec", "provider_options",
+           "public_parameter"]

@@ -78,6 +78,20 @@ def custom_name_property(type_name: str) -> str | None:
     return rule.property if rule and rule.property else None
 
 
+def custom_name_conflict(type_name: str, logical_id: str, old: Mapping[str, Json],
+                         new: Mapping[str, Json]) -> str | None:
+    """CloudFormation's refusal when a replacement would keep the custom name (the new resource
+    is created before the old one is deleted, so the name would be taken), else None."""
+    prop = custom_name_property(type_name)
+    if prop is None:
+        return None
+    name = new.get(prop)
+    if name is None or name != old.get(prop):
+        return None
+    return (f"CloudFormation cannot update a stack when a custom-named resource requires replacing. "
+            f"Rename {name} and update the stack again.")
+
+
 def url_suffix(partition: str) -> str:
     return _URL_SUFFIX.get(partition, "amazonaws.com")
 

@@ -66,6 +66,15 @@ def parse_failure_spec(text: str) -> FailureSpec:
     return FailureSpec(logical_id, operation or None)
 
 
+def provider_options(latency_ms: int = 0, inject_failure: Sequence[str] = ()) -> dict[str, Any]:
+    """Keyword arguments for LocalProvider from the CLI's `--latency MS` and repeatable
+    `--inject-failure LOGICAL_ID[:create|update|delete]` (raises ValueError on a bad spec)."""
+    if latency_ms < 0:
+        raise ValueError("--latency must be zero or more milliseconds")
+    return {"latency_ms": latency_ms,
+            "inject_failures": tuple(parse_failure_spec(text) for text in inject_failure)}
+
+
 class LocalProvider:
     """The emulated account. Persists in `db_path` (the state database) in `local_*` tables."""
 
@@ -209,6 +218,12 @@ class LocalProvider:
     def put_ssm_parameter(self, account_id: str, region: str, name: str, value: str,
                           type_: str = "String") -> None:
         self.store.put_ssm_parameter(account_id, region, name, value, type_)
+
+    def put_object(self, bucket: str, key: str, body: bytes) -> str:
+        """Upload to a bucket of the emulated account (for packaging); returns the ETag."""
+        if not self.store.find_by_name("AWS::S3::Bucket", "global", bucket):
+            raise ProviderError("The specified bucket does not exist", "NotFound")
+        return self.store.put_object(bucket, key, body).etag
 
     def ensure_defaults(self, account_id: str, region: str, partition: str = "aws") -> None:
         """Every account has a default VPC with a subnet per AZ and a default security group, as

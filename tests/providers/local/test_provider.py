@@ -267,3 +267,30 @@ def test_secretsmanager_dynamic_reference(provider, token):
     with pytest.raises(ProviderError):
         provider.create(STACK, "AWS::SNS::Topic", "X", {
             "DisplayName": "{{resolve:secretsmanager:missing:SecretString:k}}"}, token())
+
+
+def test_custom_name_conflict_message():
+    from stackengine.providers.local import custom_name_conflict
+
+    message = custom_name_conflict("AWS::SQS::Queue", "Q", {"QueueName": "a"}, {"QueueName": "a", "X": 1})
+    assert message == ("CloudFormation cannot update a stack when a custom-named resource requires "
+                       "replacing. Rename a and update the stack again.")
+    assert custom_name_conflict("AWS::SQS::Queue", "Q", {"QueueName": "a"}, {"QueueName": "b"}) is None
+    assert custom_name_conflict("AWS::SQS::Queue", "Q", {}, {}) is None
+    assert custom_name_conflict("AWS::EC2::VPC", "V", {"CidrBlock": "x"}, {"CidrBlock": "x"}) is None
+
+
+def test_provider_options_from_cli():
+    from stackengine.providers.local import provider_options
+
+    opts = provider_options(50, ["A", "B:delete"])
+    assert opts == {"latency_ms": 50, "inject_failures": (FailureSpec("A"), FailureSpec("B", "delete"))}
+    with pytest.raises(ValueError):
+        provider_options(-1)
+
+
+def test_put_object_needs_the_bucket(provider, token):
+    bucket = provider.create(STACK, "AWS::S3::Bucket", "B", {}, token())
+    assert provider.put_object(bucket.physical_id, "code.zip", b"PK")
+    with pytest.raises(ProviderError):
+        provider.put_object("no-such-bucket-here", "k", b"")
