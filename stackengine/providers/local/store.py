@@ -205,15 +205,21 @@ class AccountStore:
     def put_resource(self, res: StoredResource, *, replace: bool = False) -> None:
         """Insert a resource (raises NameTaken if its unique name is used); `replace` overwrites the
         row with the same rid (an in-place update)."""
-        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        values = (res.rid, res.account_id, res.region, res.type_name, res.physical_id, res.stack_name,
+                  res.stack_id, res.logical_id, res.name_kind, res.name_scope, res.name,
+                  _dumps(res.properties), _dumps(res.attributes), _dumps(res.vars),
+                  res.created_at or self.now(), res.updated_at or self.now())
         try:
             with self.transaction() as conn:
-                conn.execute(
-                    f"{verb} INTO local_resources ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (res.rid, res.account_id, res.region, res.type_name, res.physical_id, res.stack_name,
-                     res.stack_id, res.logical_id, res.name_kind, res.name_scope, res.name,
-                     _dumps(res.properties), _dumps(res.attributes), _dumps(res.vars),
-                     res.created_at or self.now(), res.updated_at or self.now()))
+                if replace:
+                    # UPDATE, not INSERT OR REPLACE: REPLACE would silently delete *another*
+                    # resource holding the same unique name instead of failing.
+                    columns = _COLUMNS.split(", ")[1:]
+                    conn.execute(f"UPDATE local_resources SET {', '.join(c + '=?' for c in columns)} "
+                                 "WHERE rid=?", (*values[1:], res.rid))
+                else:
+                    conn.execute(f"INSERT INTO local_resources ({_COLUMNS}) "
+                                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
         except sqlite3.IntegrityError as exc:
             if "local_resources.rid" in str(exc):
                 raise NameTaken("resource", "", res.rid) from exc

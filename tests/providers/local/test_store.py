@@ -75,3 +75,14 @@ def test_generations_and_tokens(tmp_path):
     store.record_token("t", "create", {"physical_id": "p"})
     assert store.token_result("t") == ("create", {"physical_id": "p"})
     assert store.token_result("missing") is None
+
+
+def test_update_to_a_taken_name_fails_and_keeps_the_other(tmp_path):
+    store = AccountStore(str(tmp_path / "s.db"))
+    store.put_resource(_res("r1", "first"))
+    store.put_resource(_res("r2", "second"))
+    with pytest.raises(NameTaken):
+        store.put_resource(_res("r2", "first"), replace=True)
+    assert store.get_by_rid("r1") is not None and store.get_by_rid("r2").name == "second"
+    store.put_resource(_res("r2", "third"), replace=True)
+    assert store.get_by_rid("r2").name == "third"
