@@ -18,8 +18,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
-import jsonschema
-from jsonschema import Draft7Validator, validators
+import jsonschema  # type: ignore[import-untyped]
+from jsonschema import Draft7Validator, validators  # type: ignore[import-untyped]
 
 from stackengine.diagnostics import PathPart, format_path
 

@@ -143,8 +143,9 @@ _COLUMNS = ("rid, account_id, region, type_name, physical_id, stack_name, stack_
 
 
 def _row_to_resource(row: Sequence[Any]) -> StoredResource:
-    return StoredResource(*row[:11], json.loads(row[11]), json.loads(row[12]), json.loads(row[13]),
-                          row[14], row[15])
+    return StoredResource(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                          row[9], row[10], json.loads(row[11]), json.loads(row[12]),
+                          json.loads(row[13]), row[14], row[15])
 
 
 def _dumps(value: Json) -> str:

@@ -7,7 +7,7 @@ from stackengine.providers.local.rules.base import RuleContext, as_list, on_writ
 
 
 def _key_names(key_schema: object) -> list[str]:
-    return [k.get("AttributeName") for k in as_list(key_schema) if isinstance(k, dict)]
+    return [str(k.get("AttributeName")) for k in as_list(key_schema) if isinstance(k, dict)]
 
 
 @on_write("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable")

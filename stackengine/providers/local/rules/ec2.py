@@ -101,7 +101,7 @@ def subnet_cidr(ctx: RuleContext) -> None:
     vpc = ctx.find("AWS::EC2::VPC", str(vpc_id)) if vpc_id else None
     vpc_cidr = vpc.properties.get("CidrBlock") if vpc else None
     if vpc_cidr and valid_cidr(str(vpc_cidr)) and \
-            not ipaddress.ip_network(str(cidr)).subnet_of(ipaddress.ip_network(str(vpc_cidr))):
+            not ipaddress.IPv4Network(str(cidr)).subnet_of(ipaddress.IPv4Network(str(vpc_cidr))):
         raise _ec2_error(f"The CIDR '{cidr}' is invalid.", "InvalidSubnet.Range")
     az = ctx.properties.get("AvailabilityZone")
     if isinstance(az, str) and not az.startswith(ctx.region):
