@@ -252,6 +252,38 @@ class LocalProvider:
         return {r.logical_id: r.physical_id for r in self.store.list_resources(account_id, region)
                 if r.stack_id == ""}
 
+    def account_parameter_values(self, declared: Any, account_id: str,
+                                 region: str) -> dict[str, str]:
+        """Values from the emulated account for the template's AWS-specific parameters without a
+        Default (VPC, subnet, security group IDs, AZ names): what `--fill-parameters` should use,
+        so filled IDs name things that exist. Lists get distinct members (one per AZ)."""
+        if not isinstance(declared, Mapping):
+            return {}
+        ids = self.default_ids(account_id, region)
+        subnets = [ids[f"DefaultSubnet{x}"] for x in "ABC"]
+        zones = [f"{region}{x}" for x in "abc"]
+        pools: dict[str, list[str]] = {
+            "AWS::EC2::VPC::Id": [ids["DefaultVpc"]], "AWS::EC2::Subnet::Id": subnets,
+            "AWS::EC2::SecurityGroup::Id": [ids["DefaultSecurityGroup"]],
+            "AWS::EC2::AvailabilityZone::Name": zones,
+        }
+        values: dict[str, str] = {}
+        turn = 0
+        for name, spec in declared.items():
+            if not isinstance(spec, Mapping) or "Default" in spec:
+                continue
+            type_ = str(spec.get("Type", ""))
+            many = type_.startswith("List<")
+            pool = pools.get(type_[5:-1] if many else type_)
+            if pool is None:
+                continue
+            if many:
+                values[str(name)] = ",".join(pool[(turn + i) % len(pool)] for i in range(min(2, len(pool))))
+            else:
+                values[str(name)] = pool[turn % len(pool)]
+            turn += 1
+        return values
+
     # -- internals --------------------------------------------------------------------------
 
     def _seed(self, stack: StackRef, type_name: str, logical_id: str, props: dict[str, Json]) -> str:

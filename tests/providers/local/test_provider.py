@@ -294,3 +294,16 @@ def test_put_object_needs_the_bucket(provider, token):
     assert provider.put_object(bucket.physical_id, "code.zip", b"PK")
     with pytest.raises(ProviderError):
         provider.put_object("no-such-bucket-here", "k", b"")
+
+
+def test_account_parameter_values(provider):
+    declared = {"Vpc": {"Type": "AWS::EC2::VPC::Id"}, "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
+                "One": {"Type": "AWS::EC2::Subnet::Id"}, "Given": {"Type": "AWS::EC2::VPC::Id", "Default": "x"},
+                "Name": {"Type": "String"}}
+    values = provider.account_parameter_values(declared, "123456789012", "us-east-1")
+    ids = provider.default_ids("123456789012", "us-east-1")
+    assert values["Vpc"] == ids["DefaultVpc"]
+    first, second = values["Subnets"].split(",")
+    assert first != second and {first, second} <= {ids["DefaultSubnetA"], ids["DefaultSubnetB"],
+                                                    ids["DefaultSubnetC"]}
+    assert "Given" not in values and "Name" not in values

@@ -1,0 +1,70 @@
+"""The local provider behind the engine: corpus templates deploy and delete, injected failures
+roll back, and the account outlives the engine object. Skipped while the engine is unavailable."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+engine_module = pytest.importorskip("stackengine.engine")
+from stackengine.providers.local import LocalProvider, provider_options  # noqa: E402
+
+CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "corpus",
+                      "cfn-templates")
+TEMPLATES = [
+    "SQS/SQSFIFOQueue.yaml", "DynamoDB/DynamoDB_Secondary_Indexes.yaml", "Lambda/LambdaSample.yaml",
+    "VPC/VPC_With_Managed_NAT_And_Private_Subnet.yaml", "S3/compliant-static-website.yaml",
+    "RDS/RDS_Snapshot_On_Delete.yaml", "ElasticLoadBalancing/NetworkLoadBalancerWithEIPs.yaml",
+    "IoT/lambda-iot-topicrule.yaml",
+]
+CAPS = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
+
+
+def _engine(db_path, **options):
+    config = engine_module.EngineConfig(state_path=db_path, provider_options=options)
+    return engine_module.Engine(config)
+
+
+def _parameters(path, provider):
+    from stackengine.template.decode import decode_text
+    from stackengine.template.fill import fill_parameters
+
+    with open(path, encoding="utf-8") as handle:
+        document = decode_text(handle.read(), path)
+    declared = document.data.get("Parameters") if isinstance(document.data, dict) else None
+    given = provider.account_parameter_values(declared, "123456789012", "us-east-1")
+    return fill_parameters(declared, given)
+
+
+@pytest.mark.parametrize("relative", TEMPLATES)
+def test_corpus_template_deploys_and_deletes(tmp_path, relative):
+    path = os.path.normpath(os.path.join(CORPUS, relative))
+    if not os.path.exists(path):
+        pytest.skip("corpus not available")
+    engine = _engine(str(tmp_path / "state.db"))
+    parameters = _parameters(path, engine.provider)
+    outcome = engine.deploy(engine_module.StackRequest(path, "corpus", parameters, capabilities=CAPS))
+    reasons = [e.reason for e in engine.events("corpus") if e.reason] if outcome.record else []
+    assert outcome.record is not None and not outcome.failed, reasons
+    provider = engine.provider
+    assert isinstance(provider, LocalProvider)
+    assert provider.store.list_resources(stack_id=outcome.record.stack_id)
+    deleted = engine.delete_stack("corpus")
+    assert "DELETE_COMPLETE" in str(deleted.status)
+    assert provider.store.list_resources(stack_id=outcome.record.stack_id) == []
+
+
+def test_injected_failure_rolls_back_and_account_persists(tmp_path):
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+                        "  T:\n    Type: AWS::SNS::Topic\n    DependsOn: Q\n")
+    db = str(tmp_path / "state.db")
+    failing = _engine(db, **provider_options(0, ["T:create"]))
+    outcome = failing.deploy(engine_module.StackRequest(str(template), "s"))
+    assert outcome.failed
+    assert LocalProvider(db).store.list_resources(type_name="AWS::SQS::Queue") == []  # rolled back
+    ok = _engine(db).deploy(engine_module.StackRequest(str(template), "s2"))
+    assert not ok.failed
+    # a new provider on the same file (the next command) still sees the account
+    assert len(LocalProvider(db).store.list_resources(type_name="AWS::SNS::Topic")) == 1
