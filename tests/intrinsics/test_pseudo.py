@@ -155,12 +155,15 @@ Resources:
         Inner: !Ref AWS::NoValue
         Keep: 1
       Only: [!Ref AWS::NoValue]
+      Joined: !Join [",", [a, !Ref "AWS::NoValue", !If [UseDBSnapshot, !Ref DBSnapshotName, !Ref "AWS::NoValue"], b]]
+      Counted: !Select [1, [x, !Ref "AWS::NoValue", y]]
 """
 
 
 def test_no_value_removes_properties_and_list_items() -> None:
     p = props(NO_VALUE_TEMPLATE)
-    assert p == {"Kept": "value", "Tags": [{"Key": "a", "Value": "b"}], "Nested": {"Keep": 1}, "Only": []}
+    assert p == {"Kept": "value", "Tags": [{"Key": "a", "Value": "b"}], "Nested": {"Keep": 1}, "Only": [],
+                 "Joined": "a,b", "Counted": "y"}
     rendered = processed(NO_VALUE_TEMPLATE).rendered()["Resources"]["R"]["Properties"]
     assert "DBSnapshotIdentifier" not in rendered and "Plain" not in rendered
 
@@ -169,6 +172,7 @@ def test_no_value_only_on_the_branch_not_taken() -> None:
     p = props(NO_VALUE_TEMPLATE, parameters={"DBSnapshotName": "snap-1"})
     assert p["DBSnapshotIdentifier"] == "snap-1"
     assert p["Tags"] == [{"Key": "a", "Value": "b"}, {"Key": "snapshot", "Value": "snap-1"}]
+    assert p["Joined"] == "a,snap-1,b"
 
 
 def test_no_value_as_all_properties_leaves_none() -> None:
