@@ -118,12 +118,19 @@ class Evaluator:
     # -- evaluation --------------------------------------------------------------------------
     def resolve(self, value: Json, path: TemplatePath = ()) -> Json:
         from stackengine.intrinsics.functions import FUNCTIONS
+        from stackengine.intrinsics.nesting import misplaced_functions
 
         if isinstance(value, dict):
             if len(value) == 1:
                 key = next(iter(value))
                 function = FUNCTIONS.get(key)
                 if function is not None:
+                    if not self.ctx.language_extensions:
+                        misplaced = list(misplaced_functions(key, value[key]))
+                        for subpath, message in misplaced:
+                            self.error("E1050", message, path + (key,) + subpath)
+                        if misplaced:
+                            return Unknown(value)
                     return function(self, value[key], path + (key,))
                 if key.startswith("Fn::") and not key.startswith("Fn::ForEach::"):
                     return self.error("E1001", f"{key} is not an intrinsic function CloudFormation "
