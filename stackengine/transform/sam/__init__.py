@@ -44,10 +44,12 @@ PHASES: dict[str, int] = {
     "AWS::Serverless::Api": 1,
     "AWS::Serverless::HttpApi": 1,
     "AWS::Serverless::WebSocketApi": 1,
+    "AWS::Serverless::Connector": 3,
 }
 
 # Plugins that rewrite the SAM template before translation, in order.
 PRE_PLUGINS: tuple[str, ...] = (
+    "connector:add_embedded_connectors",
     "implicit_api:add_implicit_apis",
 )
 POST_PLUGINS: tuple[str, ...] = (

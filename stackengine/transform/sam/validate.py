@@ -6,7 +6,7 @@ from stackengine.transform.sam.common import Json, SamError, type_name
 
 RESOURCE_ATTRIBUTES = frozenset({"Type", "Properties", "Condition", "DependsOn", "DeletionPolicy",
                                  "UpdateReplacePolicy", "Metadata", "UpdatePolicy", "CreationPolicy",
-                                 "IgnoreDeletion", "Version", "Connectors"})
+                                 "IgnoreDeletion", "Version", "Connectors", "__EMBEDDED_PATH"})
 
 
 def validate_template(template: dict[str, Json]) -> None:
