@@ -391,6 +391,15 @@ def fn_getstackoutput(ev: Evaluator, arg: Json, path: TemplatePath) -> Json:
     if contains_unknown(values):
         return ev.error("E1016", "Fn::GetStackOutput cannot depend on a resource", path,
                         {"Fn::GetStackOutput": to_template(values)})
+    region = values.get("Region")
+    if isinstance(region, str) and region:
+        from stackengine.regions import partition_for_region
+
+        if partition_for_region(region) != ev.ctx.stack.partition:
+            return ev.error("E1016", f"Fn::GetStackOutput does not support cross-partition references: "
+                            f"{region!r} is in partition {partition_for_region(region)!r}, this stack in "
+                            f"{ev.ctx.stack.partition!r}", path + ("Region",),
+                            {"Fn::GetStackOutput": values})
     lookup = ev.ctx.stack_output
     if lookup is None:
         return Unknown({"Fn::GetStackOutput": values})
