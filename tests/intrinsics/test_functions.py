@@ -1313,3 +1313,31 @@ def test_a_mapping_with_several_keys_is_data_not_a_function() -> None:
     value = {"Ref": "AWS::Region", "Other": 1}
     result, problems = evaluate(value)
     assert problems == [] and result == {"Ref": "AWS::Region", "Other": 1}
+
+
+@pytest.mark.parametrize("stack_region, other_region", [("us-east-1", "cn-north-1"),
+                                                        ("cn-northwest-1", "us-west-2"),
+                                                        ("us-gov-west-1", "eu-west-1")])
+def test_getstackoutput_does_not_cross_partitions(stack_region: str, other_region: str) -> None:
+    # Docs: "Fn::GetStackOutput does not support cross-partition references."
+    text = f"""\
+    Resources:
+      R:
+        Type: AWS::EC2::Instance
+        Properties:
+          VpcId:
+            Fn::GetStackOutput:
+              StackName: network-stack
+              OutputName: VpcId
+              Region: {other_region}
+    """
+    d = one_error(text, region=stack_region)
+    assert d.code == "E1016"
+    assert d.path == ("Resources", "R", "Properties", "VpcId", "Fn::GetStackOutput", "Region")
+    assert "cross-partition" in d.message
+    assert d.span == at(text, other_region)
+
+
+def test_getstackoutput_across_regions_of_one_partition_is_fine() -> None:
+    p = props(STACK_OUTPUT, region="eu-west-1")
+    assert p["VpcId"]["Fn::GetStackOutput"]["Region"] == "us-west-2"
