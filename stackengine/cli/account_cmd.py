@@ -123,3 +123,23 @@ def put_parameter(ctx: click.Context, name: str, value: str, type_: str, account
     path = (ctx.obj or {}).get("state_path") or ".stackengine/state.db"
     AccountStore(path).put_ssm_parameter(account_id, resolve_region(region), name, value, type_)
     click.echo(f"{name} = {value}")
+
+
+@account.command("put-secret")
+@click.argument("name")
+@click.argument("secret_string")
+@click.option("--account-id", default="123456789012", envvar="STACKENGINE_ACCOUNT_ID",
+              show_default=True, metavar="ID")
+@click.option("--region", default=None, metavar="REGION")
+@click.pass_context
+@handle_errors
+def put_secret(ctx: click.Context, name: str, secret_string: str, account_id: str,
+               region: str | None) -> None:
+    """Create or overwrite a Secrets Manager secret in the emulated account (for templates that
+    read an existing secret through {{resolve:secretsmanager:...}})."""
+    from stackengine.cli.options import resolve_region
+    from stackengine.providers.local import LocalProvider
+
+    path = (ctx.obj or {}).get("state_path") or ".stackengine/state.db"
+    arn = LocalProvider(path).put_secret(account_id, resolve_region(region), name, secret_string)
+    click.echo(arn)

@@ -21,7 +21,8 @@ import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Mapping  # abc's isinstance is much cheaper than typing's
+from typing import Any
 
 from stackengine.providers.local.naming import (NameRule, generate_name, generic_name, random_text,
                                                 random_uuid)

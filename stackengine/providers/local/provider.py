@@ -219,6 +219,26 @@ class LocalProvider:
                           type_: str = "String") -> None:
         self.store.put_ssm_parameter(account_id, region, name, value, type_)
 
+    def put_secret(self, account_id: str, region: str, name: str, secret_string: str,
+                   partition: str = "aws") -> str:
+        """A Secrets Manager secret that exists before any stack (for `{{resolve:secretsmanager:..}}`
+        references to secrets a template does not create). Returns its ARN."""
+        stack = StackRef("", "", account_id, region, partition)
+        props = {"Name": name, "SecretString": secret_string}
+        rid = f"account/{account_id}/{region}/secret/{name}"
+        existing = self.store.get_by_rid(rid)
+        rng = seeded_rng(f"{account_id}/{region}", f"secret/{name}")
+        identity = formats.build_identity("AWS::SecretsManager::Secret",
+                                          self.registry.get("AWS::SecretsManager::Secret"), props,
+                                          self._context(stack, name), rng,
+                                          saved_vars=existing.vars if existing else None)
+        self._put(StoredResource(rid, account_id, region, "AWS::SecretsManager::Secret",
+                                 identity.physical_id, "", "", f"secret/{name}",
+                                 *self._unique_name("AWS::SecretsManager::Secret", stack, name),
+                                 props, identity.attributes, identity.vars),
+                  replace=existing is not None)
+        return identity.physical_id
+
     def put_object(self, bucket: str, key: str, body: bytes) -> str:
         """Upload to a bucket of the emulated account (for packaging); returns the ETag."""
         if not self.store.find_by_name("AWS::S3::Bucket", "global", bucket):

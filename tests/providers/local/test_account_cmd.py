@@ -41,3 +41,19 @@ def test_parameters(db_path):
 def test_no_database(tmp_path):
     result = CliRunner().invoke(cli, ["--state", str(tmp_path / "none.db"), "account", "ls"])
     assert result.exit_code != 0 and "no state database" in result.output
+
+
+def test_put_secret_is_readable_by_dynamic_references(db_path):
+    runner = CliRunner()
+    put = runner.invoke(cli, ["--state", db_path, "account", "put-secret", "db-pw",
+                              '{"password": "hunter2"}', "--region", "us-east-1"])
+    assert put.exit_code == 0, put.output
+    assert put.output.startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-pw-")
+    again = runner.invoke(cli, ["--state", db_path, "account", "put-secret", "db-pw",
+                                '{"password": "changed"}', "--region", "us-east-1"])
+    assert again.output == put.output  # same secret, new value
+    provider = LocalProvider(db_path)
+    topic = provider.create(STACK, "AWS::SNS::Topic", "T", {
+        "DisplayName": "{{resolve:secretsmanager:db-pw:SecretString:password}}"}, "tok")
+    stored = provider.store.get_resource("123456789012", "us-east-1", "AWS::SNS::Topic", topic.physical_id)
+    assert stored.properties["DisplayName"] == "changed"
