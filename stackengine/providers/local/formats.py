@@ -49,12 +49,16 @@ class TypeFormat:
     # {var: {"from": template, "values": {key: template}, "default": template}}: a lookup table,
     # e.g. the load balancer kind ("app"/"net") from its Type, the RDS port from its Engine.
     maps: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # {attribute: property}: the attribute exists only when the property is set (a table's
+    # StreamArn needs a StreamSpecification); GetAtt of it otherwise fails, as in AWS.
+    only_when: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, type_name: str, data: Mapping[str, Any]) -> TypeFormat:
         name = NameRule.from_data(data["name"]) if "name" in data else None
         return cls(type_name, name, dict(data.get("ids", {})), data.get("ref"),
-                   dict(data.get("attributes", {})), dict(data.get("maps", {})))
+                   dict(data.get("attributes", {})), dict(data.get("maps", {})),
+                   dict(data.get("only_when", {})))
 
 
 @functools.lru_cache(maxsize=1)
@@ -224,12 +228,14 @@ def build_identity(type_name: str, schema: Any, properties: Mapping[str, Json],
         variables.update(generated)
     variables["Ref"] = physical_id
 
+    absent = {attr for attr, prop in fmt.only_when.items() if get_path(properties, prop) is None}
     attributes: dict[str, Json] = {}
     for attr, template in fmt.attributes.items():
-        attributes[attr] = renderer.render(template)
+        if attr not in absent:
+            attributes[attr] = renderer.render(template)
     if schema is not None:
         for attr in schema.getatt_names():
-            if "*" in attr or attr in attributes:
+            if "*" in attr or attr in attributes or attr in absent:
                 continue
             attributes[attr] = _generic_attribute(type_name, schema, attr, properties, renderer,
                                                   physical_id, generated)

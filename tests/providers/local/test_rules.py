@@ -337,3 +337,42 @@ def test_custom_name_too_long(provider, token):
 
 def test_read_only_property_set_is_an_error(provider, token):
     refused(provider, token, "AWS::SQS::Queue", {"Arn": "x"}, text="read-only")
+
+
+# -- ARNs of this account must exist; deletes with dependents fail --------------------------
+
+def test_dead_letter_queue_must_exist(provider, token):
+    missing = "arn:aws:sqs:us-east-1:123456789012:nope"
+    refused(provider, token, "AWS::SQS::Queue", {"RedrivePolicy": {
+        "deadLetterTargetArn": missing, "maxReceiveCount": 3}}, code="NotFound", text="Dead-letter")
+    dlq = provider.create(STACK, "AWS::SQS::Queue", "DLQ", {}, token())
+    provider.create(STACK, "AWS::SQS::Queue", "Q", {"RedrivePolicy": {
+        "deadLetterTargetArn": dlq.attributes["Arn"], "maxReceiveCount": 3}}, token())
+    # another account's queue is not this account's business
+    provider.create(STACK, "AWS::SQS::Queue", "X", {"RedrivePolicy": {
+        "deadLetterTargetArn": "arn:aws:sqs:us-east-1:999999999999:theirs", "maxReceiveCount": 3}}, token())
+
+
+def test_subscription_topic_and_state_machine_role(provider, token):
+    refused(provider, token, "AWS::SNS::Subscription", {
+        "TopicArn": "arn:aws:sns:us-east-1:123456789012:none", "Protocol": "email",
+        "Endpoint": "a@example.com"}, code="NotFound")
+    topic = provider.create(STACK, "AWS::SNS::Topic", "T", {}, token())
+    provider.create(STACK, "AWS::SNS::Subscription", "S", {
+        "TopicArn": topic.physical_id, "Protocol": "email", "Endpoint": "a@example.com"}, token())
+    refused(provider, token, "AWS::StepFunctions::StateMachine", {
+        "RoleArn": "arn:aws:iam::123456789012:role/none", "DefinitionString": "{}"}, code="NotFound")
+    role = make_role(provider, token)
+    provider.create(STACK, "AWS::StepFunctions::StateMachine", "SM", {
+        "RoleArn": role.attributes["Arn"], "DefinitionString": "{}"}, token())
+
+
+def test_vpc_with_dependents_cannot_be_deleted(provider, token):
+    vpc = _vpc(provider, token)
+    subnet = provider.create(OTHER_STACK, "AWS::EC2::Subnet", "S", {
+        "VpcId": vpc.physical_id, "CidrBlock": "10.0.1.0/24"}, token())
+    with pytest.raises(ProviderError) as err:
+        provider.delete(STACK, "AWS::EC2::VPC", "Vpc", vpc.physical_id, token())
+    assert "DependencyViolation" in err.value.message
+    provider.delete(OTHER_STACK, "AWS::EC2::Subnet", "S", subnet.physical_id, token())
+    provider.delete(STACK, "AWS::EC2::VPC", "Vpc", vpc.physical_id, token())
