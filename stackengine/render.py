@@ -16,7 +16,7 @@ from stackengine.intrinsics.conditions import ConditionTable
 from stackengine.intrinsics.evaluate import EvalContext, Evaluator, ResourceLookup, Scope, StackInfo
 from stackengine.intrinsics.rules import check_rules
 from stackengine.template.decode import Document, load_file
-from stackengine.template.marks import locate
+from stackengine.template.marks import locate, strip_marks
 from stackengine.template.model import OutputDecl, ParameterValue, ResourceDecl
 from stackengine.template.parameters import resolve_parameters
 from stackengine.template.structure import check_structure, check_top_level
@@ -188,9 +188,8 @@ def process(document: Document, options: RenderOptions = RenderOptions()) -> Pro
     resources = {logical_id: _resolve_resource(logical_id, resources_section[logical_id], context, sink)
                  for logical_id in active}
     outputs = _resolve_outputs(template.get("Outputs") or {}, context, condition_values, sink)
-    metadata = template.get("Metadata")
-    if metadata is not None:
-        metadata = to_template(Evaluator(context, sink).resolve(metadata, ("Metadata",)))
+    # The template's Metadata section is kept as written: CloudFormation does not evaluate it.
+    metadata = strip_marks(template.get("Metadata"))
     if sink.has_errors:
         _raise(sink, document.file, *roots)
     warnings = tuple(_with_span(d, document.file, roots) for d in sink.items)

@@ -184,3 +184,10 @@ def test_no_echo_values_are_real_for_the_engine(tmp_path) -> None:
     assert processed.outputs["Shown"].value == "real"
     assert processed.rendered(mask_no_echo=False)["Outputs"]["Shown"]["Value"] == "real"
     assert processed.display_parameters()["Secret"] == "****"
+
+
+def test_top_level_metadata_is_kept_as_written(tmp_path) -> None:
+    text = "Metadata:\n  Notes: {Ref: Anything}\n" + TEMPLATE
+    result = run("render", write(tmp_path, text), "-o", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["Metadata"] == {"Notes": {"Ref": "Anything"}}
