@@ -73,6 +73,8 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
         _cleanup(editor)
         if open_api_version and _OPENAPI3.match(open_api_version):
             body = openapi3_postprocess(body, managed, open_api_version)
+        if props.get("DisableExecuteApiEndpoint") is not None:
+            add_disable_execute_endpoint(body, props["DisableExecuteApiEndpoint"])
         rest_props["Body"] = body
     elif uri is not None:
         if props.get("Cors") is not None:
@@ -83,12 +85,14 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
     else:
         raise fail(f"Resource with id [{logical_id}] is invalid. 'DefinitionUri' or 'DefinitionBody' "
                    "is required.", path)
-    for name in ("Name", "Description", "Mode", "FailOnWarnings", "DisableExecuteApiEndpoint",
-                 "ApiKeySourceType", "MinimumCompressionSize"):
+    if "Body" not in rest_props and props.get("DisableExecuteApiEndpoint") is not None:
+        rest_props["DisableExecuteApiEndpoint"] = plain(props["DisableExecuteApiEndpoint"])
+    for name in ("Name", "Description", "Mode", "FailOnWarnings",
+                 "ApiKeySourceType", "MinimumCompressionSize", "SecurityPolicy", "EndpointAccessMode"):
         if props.get(name) is not None:
             rest_props[name] = plain(props[name])
     if props.get("BinaryMediaTypes") is not None:
-        rest_props["BinaryMediaTypes"] = [_media_type(m) for m in props["BinaryMediaTypes"]]
+        rest_props["BinaryMediaTypes"] = plain(props["BinaryMediaTypes"])
     endpoint = props.get("EndpointConfiguration")
     if endpoint is not None:
         rest_props.update(_endpoint_configuration(logical_id, endpoint, path))
@@ -271,8 +275,7 @@ def _add_gateway_responses(logical_id: str, props: dict[str, Json], editor: Swag
             if key not in RESPONSE_PARAMETER_GROUPS:
                 raise fail(f"Resource with id [{logical_id}] is invalid. Invalid gateway response "
                            f"parameter '{key}'.", path + ("GatewayResponses", name))
-        if flat or "ResponseParameters" in spec:
-            entry["responseParameters"] = flat
+        entry["responseParameters"] = flat
         entry["responseTemplates"] = plain(spec.get("ResponseTemplates") or {})
         if spec.get("StatusCode") is not None:
             entry["statusCode"] = str(spec["StatusCode"]) if isinstance(spec["StatusCode"], int) \
@@ -352,6 +355,17 @@ def _cleanup(editor: SwaggerEditor) -> None:
     for _path, _method, op in editor.operations():
         for key in [k for k in op if k.startswith("__SAM_")]:
             del op[key]
+
+
+def add_disable_execute_endpoint(body: dict[str, Json], value: Json) -> None:
+    config = {"disableExecuteApiEndpoint": plain(value)}
+    if is_openapi3(body):
+        servers = body.setdefault("servers", [])
+        if not servers:
+            servers.append({})
+        servers[0]["x-amazon-apigateway-endpoint-configuration"] = config
+    else:
+        body["x-amazon-apigateway-endpoint-configuration"] = config
 
 
 def openapi3_postprocess(body: dict[str, Json], managed: bool, version: str) -> dict[str, Json]:

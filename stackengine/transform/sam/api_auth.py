@@ -56,6 +56,22 @@ def add_auth(logical_id: str, props: dict[str, Json], editor: SwaggerEditor | No
     if definitions:
         editor.security_definitions().update(definitions)
     _apply_security(logical_id, auth, authorizers, default, editor, path)
+    from stackengine.transform.sam.api_policy import add_custom_statements, add_resource_policy
+
+    stage = props.get("StageName")
+    for http_path, _method, op in editor.operations():
+        method_auth = op.get("__SAM_AUTH") or {}
+        if isinstance(method_auth, dict) and method_auth.get("ResourcePolicy") is not None:
+            add_resource_policy(logical_id, editor, method_auth["ResourcePolicy"], http_path, stage,
+                                path + ("Auth", "ResourcePolicy"))
+            if isinstance(method_auth["ResourcePolicy"], dict):
+                add_custom_statements(editor, method_auth["ResourcePolicy"].get("CustomStatements"))
+    if auth.get("ResourcePolicy") is not None:
+        for http_path in list(editor.paths):
+            add_resource_policy(logical_id, editor, auth["ResourcePolicy"], http_path, stage,
+                                path + ("Auth", "ResourcePolicy"))
+        if isinstance(auth["ResourcePolicy"], dict):
+            add_custom_statements(editor, auth["ResourcePolicy"].get("CustomStatements"))
 
 
 def _authorizer(api_id: str, name: str, spec: Json, ctx: SamContext, path: tuple[Any, ...],
@@ -91,7 +107,7 @@ def _authorizer(api_id: str, name: str, spec: Json, ctx: SamContext, path: tuple
     uri = {"Fn::Sub": [f"arn:{ctx.partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/"
                        "functions/${__FunctionArn__}/invocations", {"__FunctionArn__": function_arn}]}
     authorizer = {"type": payload.lower(), "authorizerUri": uri}
-    if spec.get("FunctionInvokeRole") is not None:
+    if spec.get("FunctionInvokeRole") not in (None, "NONE"):
         authorizer["authorizerCredentials"] = plain(spec["FunctionInvokeRole"])
     if identity.get("ReauthorizeEvery") is not None:
         authorizer["authorizerResultTtlInSeconds"] = plain(identity["ReauthorizeEvery"])
@@ -187,7 +203,7 @@ def _apply_security(api_id: str, auth: dict[str, Json], authorizers: dict[str, J
         if api_key and not any(isinstance(s, dict) and "api_key" in s for s in security):
             security.append({"api_key": []})
             editor.security_definitions()["api_key"] = dict(API_KEY_DEFINITION)
-        if security:
+        if security or method_auth.get("ApiKeyRequired") is False:
             op["security"] = security
         if authorizer == "AWS_IAM":
             editor.security_definitions()["AWS_IAM"] = dict(IAM_DEFINITION)

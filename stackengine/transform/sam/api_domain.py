@@ -68,8 +68,9 @@ def add_domain(logical_id: str, props: dict[str, Json], ctx: SamContext, path: t
                        dpath + ("BasePath",))
         mapping: dict[str, Json] = {"DomainName": ref(domain_id), "RestApiId": ref(logical_id),
                                     "Stage": ref(stage_id)}
-        trimmed = base.strip("/") if domain.get("NormalizeBasePath", True) else base
-        suffix = "".join(ch for ch in trimmed if ch.isalnum())
+        suffix = "".join(ch for ch in base if ch.isalnum())
+        # Normalised base paths keep only letters and digits, as the reference does.
+        trimmed = suffix if domain.get("NormalizeBasePath", True) else base
         if explicit:
             mapping["BasePath"] = trimmed
         ctx.add(f"{logical_id}{suffix}BasePathMapping",

@@ -70,6 +70,10 @@ class FunctionTarget:
     def add(self, logical_id: str, res: dict[str, Json]) -> None:
         if self.condition is not None and "Condition" not in res:
             res["Condition"] = self.condition
+        # The function's deletion/replace policies apply to everything generated for it.
+        for key in ("DeletionPolicy", "UpdateReplacePolicy"):
+            if key in self.attributes and key not in res:
+                res[key] = self.attributes[key]
         self.ctx.add(logical_id, res)
 
     def permission(self, event_id: str, principal: str, source_arn: Json = None,
@@ -119,7 +123,8 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
     lambda_props["Tags"] = tag_list(props.get("Tags"), path=path + ("Tags",))
     attributes = {k: res[k] for k in ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy",
                                       "Metadata") if k in res}
-    target = FunctionTarget(logical_id, props, ctx, condition, path=path)
+    target = FunctionTarget(logical_id, props, ctx, condition, path=path,
+                            attributes={k: res[k] for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in res})
     role_arn = props.get("Role")
     if role_arn is None:
         role_id = f"{logical_id}Role"

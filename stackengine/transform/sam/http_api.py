@@ -61,6 +61,10 @@ def translate_http_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -
         for _p, _m, op in editor.operations():
             for key in [k for k in op if k.startswith("__SAM_")]:
                 del op[key]
+        if props.get("DisableExecuteApiEndpoint") is not None:
+            from stackengine.transform.sam.api import add_disable_execute_endpoint
+
+            add_disable_execute_endpoint(body, props["DisableExecuteApiEndpoint"])
         api_props["Body"] = body
     elif uri is not None:
         if props.get("Tags"):
@@ -80,7 +84,7 @@ def translate_http_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -
             api_props["BodyS3Location"] = parsed
         else:
             api_props["BodyS3Location"] = {k: plain(v) for k, v in uri.items()}
-    for key in ("FailOnWarnings", "DisableExecuteApiEndpoint") + (("Name",) if "Body" not in api_props else ()):
+    for key in ("FailOnWarnings",) + (("Name", "DisableExecuteApiEndpoint") if "Body" not in api_props else ()):
         if props.get(key) is not None:
             api_props[key] = plain(props[key])
     ctx.add(logical_id, resource("AWS::ApiGatewayV2::Api", api_props, condition=condition, **attrs))

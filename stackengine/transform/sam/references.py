@@ -67,7 +67,13 @@ def _getatt(value: Json, ctx: SamContext) -> Json:
         parts = list(value)
     else:
         return None
+    if len(parts) == 2 and isinstance(parts[0], str) and "." in parts[0] and isinstance(parts[1], str):
+        parts = [parts[0].split(".", 1)[0], parts[0].split(".", 1)[1] + "." + parts[1]]
     if len(parts) == 2 and isinstance(parts[0], str) and isinstance(parts[1], str):
+        prop, _, attribute = parts[1].partition(".")
+        aliased = ctx.refs.get((parts[0], prop)) if attribute else None
+        if isinstance(aliased, dict) and "Ref" in aliased:
+            return {"Fn::GetAtt": [aliased["Ref"], attribute]}
         resolved = ctx.getatt_refs.get((parts[0], parts[1]))
         if resolved is not None:
             return resolved

@@ -34,13 +34,13 @@ class SwaggerEditor:
         if not isinstance(doc, dict) or not isinstance(doc.get("paths", {}), dict):
             raise fail("Invalid Swagger document: 'paths' must be a map")
         self.doc = doc
-        doc.setdefault("paths", {})
-        if doc["paths"] is None:
-            doc["paths"] = {}
 
     @property
     def paths(self) -> dict[str, Json]:
-        paths: dict[str, Json] = self.doc["paths"]
+        """The document's paths (created on first use; a document without paths stays so)."""
+        paths = self.doc.get("paths")
+        if not isinstance(paths, dict):
+            paths = self.doc["paths"] = {}
         return paths
 
     def path_item(self, path: str) -> dict[str, Json]:
@@ -66,6 +66,8 @@ class SwaggerEditor:
 
     def operations(self) -> list[tuple[str, str, dict[str, Json]]]:
         out: list[tuple[str, str, dict[str, Json]]] = []
+        if not isinstance(self.doc.get("paths"), dict):
+            return out
         for path in list(self.paths):
             item = self.paths[path]
             if not isinstance(item, dict):

@@ -69,7 +69,7 @@ def add_version_and_alias(target: FunctionTarget, function_res: dict[str, Json],
     version_id = hashed_id(f"{logical_id}Version", hash_input)
     version_props = {"FunctionName": ref(logical_id), "Description": plain(props.get("VersionDescription"))}
     version = resource("AWS::Lambda::Version", version_props, condition=target.condition,
-                       DeletionPolicy=deletion or "Retain",
+                       DeletionPolicy=deletion or sam_res.get("DeletionPolicy") or "Retain",
                        UpdateReplacePolicy=sam_res.get("UpdateReplacePolicy"))
     ctx.add(version_id, version)
     alias_id = f"{logical_id}Alias{''.join(ch for ch in alias if ch.isalnum())}"

@@ -26,7 +26,7 @@ HTTP_SCHEMA = {"Path": STR, "Method": STR, "ApiId": Prop((str, dict)), "Auth": D
                "TimeoutInMillis": Prop((int, dict)), "PayloadFormatVersion": STR,
                "RouteSettings": DICT}
 
-_PATH_PARAM = re.compile(r"\{[^}/]*\}")
+_PATH_PARAM = re.compile(r"\{([a-zA-Z0-9._-]+|proxy\+)\}")
 
 
 def arn_path(path: str) -> str:
