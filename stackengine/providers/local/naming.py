@@ -54,6 +54,7 @@ class NameRule:
     kind:        uniqueness namespace (types sharing a namespace, e.g. ELBv2 load balancers)
     suffix_when: {property: suffix}: append `suffix` when `property` is true (".fifo")
     suffix_len:  length of the random part (13 for most types)
+    within:      a property narrowing the uniqueness scope (rules are unique per event bus)
     """
 
     property: str | None
@@ -64,6 +65,7 @@ class NameRule:
     kind: str | None = None
     suffix_when: Mapping[str, str] = field(default_factory=dict)
     suffix_len: int = 13
+    within: str | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> NameRule:
@@ -71,7 +73,7 @@ class NameRule:
                    lower=bool(data.get("lower", False)), allowed=data.get("allowed", "A-Za-z0-9-"),
                    unique=data.get("unique"), kind=data.get("kind"),
                    suffix_when=dict(data.get("suffix_when", {})),
-                   suffix_len=int(data.get("suffix_len", 13)))
+                   suffix_len=int(data.get("suffix_len", 13)), within=data.get("within"))
 
     def suffix_for(self, properties: Mapping[str, Any]) -> str:
         return "".join(sfx for prop, sfx in self.suffix_when.items() if is_true(properties.get(prop)))

@@ -118,7 +118,7 @@ class LocalProvider:
         rid = f"{stack.stack_id}/{logical_id}/{generation}"
         self._put(StoredResource(rid, stack.account_id, stack.region, type_name, identity.physical_id,
                                  stack.stack_name, stack.stack_id, logical_id,
-                                 *self._unique_name(type_name, stack, identity.name),
+                                 *self._unique_name(type_name, stack, identity.name, properties),
                                  dict(properties), identity.attributes, identity.vars))
         self._after_write(type_name, stack, identity.physical_id, properties)
         result = ResourceResult(identity.physical_id, identity.attributes)
@@ -150,7 +150,7 @@ class LocalProvider:
             saved_vars=existing.vars, extra_vars=derived_vars(ctx))
         self._put(StoredResource(existing.rid, stack.account_id, stack.region, type_name,
                                  identity.physical_id, stack.stack_name, stack.stack_id, logical_id,
-                                 *self._unique_name(type_name, stack, identity.name),
+                                 *self._unique_name(type_name, stack, identity.name, new),
                                  dict(new), identity.attributes, identity.vars,
                                  existing.created_at, self.store.now()), replace=True)
         self._after_write(type_name, stack, identity.physical_id, new)
@@ -386,13 +386,17 @@ class LocalProvider:
         return formats.context_vars(stack.account_id, stack.region, stack.partition,
                                     stack.stack_name, stack.stack_id, logical_id)
 
-    def _unique_name(self, type_name: str, stack: StackRef,
-                     name: str | None) -> tuple[str | None, str | None, str | None]:
+    def _unique_name(self, type_name: str, stack: StackRef, name: str | None,
+                     properties: Mapping[str, Json] | None = None
+                     ) -> tuple[str | None, str | None, str | None]:
+        properties = properties or {}
         rule: NameRule | None = formats.name_rule(type_name)
         if rule is None or rule.unique is None or name is None:
             return None, None, None
         scope = {"global": "global", "account": stack.account_id}.get(
             rule.unique, f"{stack.account_id}/{stack.region}")
+        if rule.within:
+            scope += "/" + str(properties.get(rule.within) or "default")
         return rule.kind or type_name, scope, name
 
     def _put(self, resource: StoredResource, *, replace: bool = False) -> None:

@@ -376,3 +376,10 @@ def test_vpc_with_dependents_cannot_be_deleted(provider, token):
     assert "DependencyViolation" in err.value.message
     provider.delete(OTHER_STACK, "AWS::EC2::Subnet", "S", subnet.physical_id, token())
     provider.delete(STACK, "AWS::EC2::VPC", "Vpc", vpc.physical_id, token())
+
+
+def test_event_rule_names_unique_per_bus(provider, token):
+    rule = {"Name": "nightly", "ScheduleExpression": "rate(1 day)"}
+    provider.create(STACK, "AWS::Events::Rule", "A", rule, token())
+    provider.create(STACK, "AWS::Events::Rule", "B", {**rule, "EventBusName": "orders"}, token())
+    refused(provider, token, "AWS::Events::Rule", rule, "C", code="AlreadyExists")
