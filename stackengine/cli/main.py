@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "account": "stackengine.cli.account_cmd:account",
     "render": "stackengine.cli.render_cmd:render",
     "transform": "stackengine.cli.transform_cmd:transform",
+    "validate": "stackengine.cli.validate_cmd:validate",
 }
 
 

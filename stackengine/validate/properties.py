@@ -1,0 +1,316 @@
+"""Resources and outputs evaluated per condition scenario, and properties checked against the
+registry schemas.
+
+Each top-level property is a unit of work: it is evaluated under every scenario of the conditions
+it mentions (its Fn::If names, the resource's own Condition, and the Conditions of the resources it
+refers to), so twenty independent Fn::Ifs in twenty properties cost twenty small enumerations, not
+2^20. The Properties mapping as a whole (required, unknown and read-only names, alternatives) is
+checked under the scenarios of the Fn::Ifs that decide whether a property is there at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Iterable, Iterator, Mapping
+
+from stackengine.diagnostics import Diagnostic, DiagnosticSink, Severity, TemplatePath
+from stackengine.intrinsics.evaluate import EvalContext, Evaluator, Scope
+from stackengine.intrinsics.references import find_references
+from stackengine.validate.branches import Scenarios, if_conditions, root_if_conditions
+from stackengine.validate.context import TemplateContext
+from stackengine.validate.schema import SchemaChecker
+from stackengine.values import NO_VALUE, Unknown, contains_unknown
+
+Json = Any
+CUT_SHORT = "I3001"
+_INTRINSIC_DATA = ("Metadata", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy")
+
+
+class _Deduper:
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, TemplatePath, str]] = set()
+        self.items: list[Diagnostic] = []
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for d in diagnostics:
+            key = (d.code, d.path, d.message)
+            if key not in self.seen:
+                self.seen.add(key)
+                self.items.append(d)
+
+
+class ScenarioRunner:
+    """Evaluates values of one template under condition scenarios."""
+
+    def __init__(self, tc: TemplateContext) -> None:
+        self.tc = tc
+        self.conditions: dict[str, str] = {}
+        for logical_id, resource in tc.resources.items():
+            if isinstance(resource, Mapping) and isinstance(resource.get("Condition"), str):
+                self.conditions[logical_id] = resource["Condition"]
+        self.types = tc.resource_types()
+        self._static: dict[str, bool] = {}
+
+    def names_for(self, value: Json, own: str | None) -> tuple[set[str], set[str]]:
+        """(conditions that matter, conditions that must hold) for evaluating `value`."""
+        names = set(if_conditions(value))
+        for ref in find_references(value):
+            condition = self.conditions.get(ref.target)
+            if condition is not None:
+                names.add(condition)
+        required = {own} if own else set()
+        return names | required, required
+
+    def scenarios(self, names: set[str], required: set[str]) -> Scenarios:
+        model = self.tc.conditions
+        limit = self.tc.options.max_scenarios
+        if limit is None:
+            return model.scenarios(names, required)
+        from stackengine.validate import branches
+
+        saved = branches.MAX_SCENARIOS
+        branches.MAX_SCENARIOS = limit
+        try:
+            model._cache.clear()
+            return model.scenarios(names, required)
+        finally:
+            branches.MAX_SCENARIOS = saved
+
+    def context(self, assignment: Mapping[str, bool]) -> EvalContext:
+        model = self.tc.conditions
+
+        def condition_value(name: str, path: TemplatePath) -> bool:
+            if name in assignment:
+                return assignment[name]
+            if name not in self._static:
+                self._static[name] = model.value(name, {})
+            return self._static[name]
+
+        active: dict[str, str] = {}
+        inactive: dict[str, str] = {}
+        for logical_id, kind in self.types.items():
+            condition = self.conditions.get(logical_id)
+            if condition is not None and condition in assignment and not assignment[condition]:
+                inactive[logical_id] = condition
+            else:
+                active[logical_id] = kind
+        for logical_id in self.tc.resources:
+            if logical_id not in active and logical_id not in inactive:
+                active[logical_id] = ""
+        return replace(self.tc.base, condition_values=condition_value, resources=active,
+                       inactive_resources=inactive)
+
+    def evaluate(self, value: Json, path: TemplatePath, own: str | None, scope: Scope = Scope.RESOURCE,
+                 ) -> Iterator[tuple[Json, list[Diagnostic]]]:
+        """(resolved value, diagnostics) per scenario; an info diagnostic first if cut short."""
+        names, required = self.names_for(value, own)
+        found = self.scenarios(names, required)
+        if found.truncated:
+            yield NO_VALUE, [Diagnostic(CUT_SHORT, f"{len(found.assignments)} condition scenarios checked; "
+                                        "more exist (conditions " + ", ".join(sorted(names)) + ")", path,
+                                        severity=Severity.INFO)]
+        for assignment in found.assignments:
+            sink = DiagnosticSink()
+            resolved = Evaluator(self.context(assignment), sink, scope).resolve(value, path)
+            yield resolved, [_grade(d) for d in sink.items if self._keep(d)]
+
+    def _keep(self, d: Diagnostic) -> bool:
+        if d.code in _REF_CODES and "is not created because its condition" in d.message:
+            return True  # re-graded by _grade
+        """The core says an import's name "depends on a resource" whenever it is unknown; here a
+        parameter without a value is unknown too, which CloudFormation accepts."""
+        if d.code != "E1016" or "depend on a resource" not in d.message:
+            return True
+        raw = _at(self.tc.template, d.path)
+        return any(ref.target in self.tc.resources for ref in find_references(raw))
+
+
+def check_resources(tc: TemplateContext) -> list[Diagnostic]:
+    runner = ScenarioRunner(tc)
+    out = _Deduper()
+    checkers: dict[str, SchemaChecker | None] = {}
+    for logical_id, resource in tc.resources.items():
+        if not isinstance(resource, Mapping) or not isinstance(resource.get("Type"), str):
+            continue
+        kind = resource["Type"]
+        own = resource.get("Condition") if isinstance(resource.get("Condition"), str) else None
+        path: TemplatePath = ("Resources", logical_id)
+        if kind not in checkers:
+            schema = tc.registry.get(kind)
+            checkers[kind] = SchemaChecker(schema, tc.parameter_types) if schema is not None else None
+        checker = checkers[kind]
+        properties = resource.get("Properties")
+        if isinstance(properties, Mapping) and not _is_intrinsic(properties):
+            _check_properties(runner, checker, properties, path + ("Properties",), own, out)
+        elif properties is not None:
+            # Properties written as one intrinsic (Fn::If of two mappings): evaluate it whole.
+            for resolved, diagnostics in runner.evaluate(properties, path + ("Properties",), own):
+                out.extend(diagnostics)
+                if isinstance(resolved, dict) and checker is not None:
+                    out.extend(checker.check_object(resolved, path + ("Properties",)))
+                    for name, value in resolved.items():
+                        out.extend(checker.check_property(name, value, path + ("Properties", name)))
+        elif checker is not None:
+            out.extend(checker.check_object({}, path + ("Properties",)))
+        for attribute in _INTRINSIC_DATA:
+            if attribute in ("DeletionPolicy", "UpdateReplacePolicy") and not tc.base.language_extensions:
+                continue  # only literal strings allowed there; the structure pass checked them
+            if attribute in resource:
+                for resolved, diagnostics in runner.evaluate(resource[attribute], path + (attribute,), own):
+                    out.extend(diagnostics)
+                    if attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
+                        out.extend(_policy_problems(attribute, resolved, path + (attribute,)))
+    out.extend(_check_outputs(tc, runner))
+    return out.items
+
+
+def _check_properties(runner: ScenarioRunner, checker: SchemaChecker | None, properties: Mapping[str, Json],
+                      path: TemplatePath, own: str | None, out: _Deduper) -> None:
+    kind = checker.schema.type_name if checker is not None else ""
+    for name, value in properties.items():
+        node = checker.property_node(name) if checker is not None else {}
+        _check_value(runner, checker, node, value, path + (name,), own, out, (kind, name) in PACKAGEABLE)
+    if checker is None:
+        return
+    for present in _presence(runner, properties, path, own):
+        out.extend(checker.check_object(present, path))
+
+
+def _check_value(runner: ScenarioRunner, checker: SchemaChecker | None, node: Mapping[str, Json], value: Json,
+                 path: TemplatePath, own: str | None, out: _Deduper, packageable: bool = False) -> None:
+    """Check `value` under every scenario of its conditions. When they are too many and the value
+    is a literal mapping or list, its members are checked one by one instead (each under its own,
+    fewer, conditions) and the container by itself: independent Fn::Ifs never multiply."""
+    names, required = runner.names_for(value, own)
+    found = runner.scenarios(names, required)
+    splittable = isinstance(value, (dict, list)) and not (isinstance(value, dict) and _is_intrinsic(value))
+    if found.truncated and splittable:
+        members = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, member in members:
+            child = checker.child_schema(node, key) if checker is not None else {}
+            _check_value(runner, checker, child, member, path + (key,), own, out)
+        if checker is not None and node:
+            for present in _presence(runner, value, path, own):
+                out.extend(checker.check_value(present, node, path, shallow=True))
+        return
+    for resolved, diagnostics in runner.evaluate(value, path, own):
+        out.extend(diagnostics)
+        if resolved is NO_VALUE or checker is None or (packageable and isinstance(resolved, str)):
+            continue
+        out.extend(checker.check_value(resolved, node, path))
+
+
+def _presence(runner: ScenarioRunner, container: Json, path: TemplatePath, own: str | None) -> Iterator[Json]:
+    """The container's members that are there (not AWS::NoValue), per scenario of the Fn::If
+    chains at the members' roots: what required/unknown-key/count checks look at."""
+    members = list(container.items()) if isinstance(container, Mapping) else list(enumerate(container))
+    names: set[str] = set()
+    for _, value in members:
+        names.update(root_if_conditions(value))
+    own_set = {own} if own else set()
+    for assignment in runner.scenarios(names | own_set, own_set).assignments:
+        ctx = runner.context(assignment)
+        resolved = [(key, _resolve_quietly(ctx, value, path + (key,))) for key, value in members]
+        kept = [(key, value) for key, value in resolved if value is not NO_VALUE]
+        yield dict(kept) if isinstance(container, Mapping) else [value for _, value in kept]
+
+
+_REF_CODES = ("E1010", "E1019", "E1020")
+CONDITIONAL_REF = "W1020"
+
+
+def _grade(d: Diagnostic) -> Diagnostic:
+    """A reference to a resource that one scenario does not create fails only for the parameter
+    values of that scenario: a warning (as cfn-lint grades it), so CI is not blocked by a
+    configuration that may never be deployed."""
+    if d.code in _REF_CODES and "is not created because its condition" in d.message:
+        return Diagnostic(CONDITIONAL_REF, d.message + " in some parameter combinations", d.path, d.span,
+                          Severity.WARNING)
+    return d
+
+
+def _at(root: Json, path: TemplatePath) -> Json:
+    node = root
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+# Properties that `aws cloudformation package` / `sam package` rewrite from a local path into an
+# S3 location: a plain string there is a template not yet packaged, not a wrong type.
+PACKAGEABLE: frozenset[tuple[str, str]] = frozenset({
+    ("AWS::Lambda::Function", "Code"), ("AWS::Lambda::LayerVersion", "Content"),
+    ("AWS::ApiGateway::RestApi", "BodyS3Location"), ("AWS::AppSync::GraphQLSchema", "DefinitionS3Location"),
+    ("AWS::AppSync::Resolver", "RequestMappingTemplateS3Location"),
+    ("AWS::AppSync::Resolver", "ResponseMappingTemplateS3Location"),
+    ("AWS::AppSync::FunctionConfiguration", "CodeS3Location"),
+    ("AWS::ElasticBeanstalk::ApplicationVersion", "SourceBundle"),
+    ("AWS::StepFunctions::StateMachine", "DefinitionS3Location"), ("AWS::Glue::Job", "Command"),
+    ("AWS::CodeCommit::Repository", "Code"), ("AWS::ApiGatewayV2::Api", "BodyS3Location"),
+    ("AWS::CloudFormation::ModuleVersion", "ModulePackage"),
+    ("AWS::CloudFormation::ResourceVersion", "SchemaHandlerPackage"),
+    ("AWS::ECS::TaskDefinition", "ContainerDefinitions"),
+})
+
+
+def _resolve_quietly(ctx: EvalContext, value: Json, path: TemplatePath) -> Json:
+    return Evaluator(ctx, DiagnosticSink()).resolve(value, path)
+
+
+def _is_intrinsic(value: Mapping[str, Json]) -> bool:
+    return len(value) == 1 and (next(iter(value)).startswith("Fn::") or "Ref" in value)
+
+
+_POLICIES = ("Delete", "Retain", "Snapshot", "RetainExceptOnCreate")
+
+
+def _policy_problems(name: str, value: Json, path: TemplatePath) -> list[Diagnostic]:
+    if value is NO_VALUE or isinstance(value, Unknown) or contains_unknown(value):
+        return []
+    if not isinstance(value, str) or value not in _POLICIES:
+        return [Diagnostic("E3035", f"{name} must evaluate to Delete, Retain, Snapshot or "
+                           "RetainExceptOnCreate", path)]
+    return []
+
+
+def _check_outputs(tc: TemplateContext, runner: ScenarioRunner) -> Iterator[Diagnostic]:
+    section = tc.template.get("Outputs")
+    if not isinstance(section, Mapping):
+        return
+    for name, output in section.items():
+        if not isinstance(output, Mapping):
+            continue
+        own = output.get("Condition") if isinstance(output.get("Condition"), str) else None
+        path: TemplatePath = ("Outputs", name)
+        if "Value" in output:
+            for resolved, diagnostics in runner.evaluate(output["Value"], path + ("Value",), own, Scope.OUTPUT):
+                yield from diagnostics
+                if resolved is NO_VALUE and not diagnostics:
+                    yield Diagnostic("E6002", f"output {name!r} has no value (it evaluates to AWS::NoValue)",
+                                     path + ("Value",))
+                elif isinstance(resolved, (dict, list)) and not isinstance(resolved, Unknown) \
+                        and not contains_unknown(resolved) and isinstance(resolved, dict):
+                    yield Diagnostic("E6002", f"output {name!r} must be a string or a list of strings, "
+                                     "not a mapping", path + ("Value",))
+        export = output.get("Export")
+        if isinstance(export, Mapping) and "Name" in export:
+            where = path + ("Export", "Name")
+            for resolved, diagnostics in runner.evaluate(export["Name"], where, own, Scope.OUTPUT):
+                yield from diagnostics
+                if isinstance(resolved, Unknown) or contains_unknown(resolved):
+                    if _depends_on_resource(resolved, tc):
+                        yield Diagnostic("E6003", "an export's Name cannot depend on a resource (Ref or "
+                                         "Fn::GetAtt of a resource); use parameters and pseudo parameters", where)
+                elif resolved is not NO_VALUE and not isinstance(resolved, (str, int, float)):
+                    yield Diagnostic("E6003", "an export's Name must be a string", where)
+
+
+def _depends_on_resource(value: Json, tc: TemplateContext) -> bool:
+    from stackengine.values import to_template
+
+    return any(ref.target in tc.resources for ref in find_references(to_template(value)))
