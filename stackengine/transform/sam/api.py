@@ -61,8 +61,21 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
         raise fail(f"Resource with id [{logical_id}] is invalid. Missing required property 'StageName'.",
                    path)
     rest_props: dict[str, Json] = {}
+    if props.get("DefinitionBody") is not None and not isinstance(props.get("DefinitionBody"), dict) or \
+            is_intrinsic(props.get("DefinitionBody")) and props.get("DisableExecuteApiEndpoint") is not None:
+        raise fail(f"Resource with id [{logical_id}] is invalid. DefinitionBody must be a map to set "
+                   "DisableExecuteApiEndpoint.", path + ("DefinitionBody",))
+    if isinstance(stage_name, str) and not stage_name.strip():
+        raise fail(f"Resource with id [{logical_id}] is invalid. StageName cannot be empty.", path + ("StageName",))
+    if open_api_version is not None and not is_intrinsic(props["OpenApiVersion"]) and \
+            not re.match(r"^(2\.0|3(\.\d+){1,2})$", open_api_version):
+        raise fail(f"Resource with id [{logical_id}] is invalid. The OpenApiVersion value must be of the "
+                   "format \"3.0.0\".", path + ("OpenApiVersion",))
     if isinstance(body, dict):
         body = _strip_if_paths(body)
+        if managed or props.get("Auth") or props.get("Cors") or props.get("GatewayResponses") or \
+                props.get("Models") or props.get("DisableExecuteApiEndpoint") is not None or open_api_version:
+            _check_document(logical_id, body, path + ("DefinitionBody",))
         editor = SwaggerEditor(body)
         _add_cors(logical_id, props, editor, path)
         api_auth.add_auth(logical_id, props, editor, ctx, path, condition)
@@ -80,6 +93,10 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
         if props.get("Cors") is not None:
             raise fail(f"Resource with id [{logical_id}] is invalid. Cors works only with inline Swagger "
                        "specified in 'DefinitionBody' property.", path + ("Cors",))
+        if props.get("DisableExecuteApiEndpoint") is not None:
+            raise fail(f"Resource with id [{logical_id}] is invalid. DisableExecuteApiEndpoint works only "
+                       "with inline Swagger specified in 'DefinitionBody' property.",
+                       path + ("DisableExecuteApiEndpoint",))
         rest_props["BodyS3Location"] = _s3_location(logical_id, uri, path + ("DefinitionUri",))
         api_auth.add_auth(logical_id, props, None, ctx, path, condition)
     else:
@@ -116,6 +133,54 @@ def _tags(tags: Json) -> Json:
 
 def _strip_if_paths(body: dict[str, Json]) -> dict[str, Json]:
     return body
+
+
+def _check_document(owner: str, body: dict[str, Json], path: tuple[Any, ...]) -> None:
+    """The parts of a definition SAM edits must have the shapes the OpenAPI specification gives."""
+    def bad(message: str, where: tuple[Any, ...]) -> Exception:
+        return fail(f"Resource with id [{owner}] is invalid. Structure of the SAM template is invalid. "
+                    f"{message}", where)
+
+    paths = body.get("paths")
+    if paths is not None and not isinstance(paths, dict):
+        raise bad("'paths' must be a dictionary according to Swagger spec.", path + ("paths",))
+    for name, item in (paths or {}).items():
+        if not isinstance(item, dict):
+            raise bad(f"Value of '{name}' path must be a dictionary according to Swagger spec.",
+                      path + ("paths", name))
+        if is_intrinsic(item):
+            continue
+        for method, op in item.items():
+            if method in ("parameters", "summary", "description", "servers", "$ref"):
+                continue
+            if not isinstance(op, dict):
+                raise bad(f"Value of '{method}' method of '{name}' path must be a dictionary.",
+                          path + ("paths", name, method))
+            if "responses" in op and not isinstance(op["responses"], dict):
+                raise bad(f"'responses' of '{method}' in '{name}' must be a dictionary.",
+                          path + ("paths", name, method, "responses"))
+            if "security" in op and (not isinstance(op["security"], (list, dict)) or isinstance(
+                    op["security"], list) and not all(isinstance(item, dict) for item in op["security"])):
+                raise bad(f"'security' of '{method}' in '{name}' must be a list of maps.",
+                          path + ("paths", name, method, "security"))
+    for key in ("securityDefinitions",):
+        if key in body and not isinstance(body[key], dict):
+            raise bad(f"'{key}' must be a dictionary.", path + (key,))
+    components = body.get("components")
+    if components is not None and (not isinstance(components, dict) or
+                                   not isinstance(components.get("securitySchemes", {}), dict)):
+        raise bad("'components.securitySchemes' must be a dictionary.", path + ("components",))
+    if "security" in body and not isinstance(body["security"], list):
+        raise bad("'security' must be a list.", path + ("security",))
+    endpoint = body.get("x-amazon-apigateway-endpoint-configuration")
+    if endpoint is not None and not isinstance(endpoint, dict):
+        raise bad("'x-amazon-apigateway-endpoint-configuration' must be a dictionary.",
+                  path + ("x-amazon-apigateway-endpoint-configuration",))
+    for index, server in enumerate(body.get("servers") or []):
+        config = server.get("x-amazon-apigateway-endpoint-configuration") if isinstance(server, dict) else None
+        if config is not None and not isinstance(config, dict):
+            raise bad("'x-amazon-apigateway-endpoint-configuration' must be a dictionary.",
+                      path + ("servers", index))
 
 
 def _s3_location(logical_id: str, uri: Json, path: tuple[Any, ...]) -> Json:
@@ -185,6 +250,9 @@ def _add_cors(logical_id: str, props: dict[str, Json], editor: SwaggerEditor, pa
         raise fail(f"Resource with id [{logical_id}] is invalid. Invalid value for 'Cors' property.",
                    path + ("Cors",))
     origin = config.get("AllowOrigin", "'*'")
+    if origin == "" or origin is None:
+        raise fail(f"Resource with id [{logical_id}] is invalid. Invalid value for 'Cors' property: "
+                   "AllowOrigin must not be empty.", path + ("Cors", "AllowOrigin"))
     if config.get("AllowCredentials") is True and origin == "'*'":
         raise fail(f"Resource with id [{logical_id}] is invalid. Cors AllowOrigin must not be '*' when "
                    "AllowCredentials is true.", path + ("Cors",))

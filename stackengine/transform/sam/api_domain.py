@@ -76,6 +76,13 @@ def add_domain(logical_id: str, props: dict[str, Json], ctx: SamContext, path: t
         ctx.add(f"{logical_id}{suffix}BasePathMapping",
                 resource("AWS::ApiGateway::BasePathMapping", mapping, condition=condition))
     route53 = domain.get("Route53")
+    if route53 is not None and not isinstance(route53, dict):
+        raise fail(f"Resource with id [{logical_id}] is invalid. Invalid property type 'Route53' for "
+                   "'Domain'; it must be a map.", dpath + ("Route53",))
+    access = domain.get("AccessAssociation")
+    if access is not None and not isinstance(access, dict):
+        raise fail(f"Resource with id [{logical_id}] is invalid. Invalid property type 'AccessAssociation' "
+                   "for 'Domain'; it must be a map.", dpath + ("AccessAssociation",))
     if isinstance(route53, dict):
         _route53(logical_id, route53, domain_id, endpoint, name, ctx, condition, dpath)
 

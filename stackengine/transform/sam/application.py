@@ -32,6 +32,9 @@ def translate_application(logical_id: str, res: dict[str, Json], ctx: SamContext
             raise fail(f"Resource with id [{logical_id}] is invalid. Property 'ApplicationId' and "
                        "'SemanticVersion' must be strings (intrinsics cannot be resolved).",
                        path + ("Location",))
+        if "{{resolve:" in app_id or "{{resolve:" in version:
+            raise fail(f"Resource with id [{logical_id}] is invalid. Dynamic references are not supported in "
+                       "'ApplicationId' or 'SemanticVersion'.", path + ("Location",))
         try:
             answer = ctx.lookups.application(app_id, version)
         except ApplicationLookupError as exc:

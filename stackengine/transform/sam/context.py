@@ -46,6 +46,11 @@ class SamContext:
         return None
 
     def add(self, logical_id: str, resource: dict[str, Json]) -> None:
+        existing_input = self.resources.get(logical_id)
+        if isinstance(existing_input, dict) and not str(existing_input.get("Type", "")).startswith("AWS::Serverless::"):
+            raise SamError(f"Resource with id [{logical_id}] is invalid. A resource with this logical ID is "
+                           "already defined in the template; SAM needs it for a generated resource.",
+                           ("Resources", logical_id))
         if logical_id in self.output and self.output[logical_id] is not resource:
             existing = self.output[logical_id]
             if existing.get("Type") != resource.get("Type"):

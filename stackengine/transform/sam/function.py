@@ -24,7 +24,7 @@ SCHEMA: dict[str, Prop] = {
     "PropagateTags": BOOL, "Tracing": STR, "KmsKeyArn": STR, "DeadLetterQueue": DICT,
     "DeploymentPreference": DICT, "ReservedConcurrentExecutions": INT_OR_STR, "Layers": LIST,
     "EventInvokeConfig": DICT, "EphemeralStorage": DICT, "AutoPublishAlias": STR,
-    "AutoPublishCodeSha256": STR, "AutoPublishAliasAllProperties": BOOL, "VersionDescription": STR,
+    "AutoPublishCodeSha256": STR, "AutoPublishAliasAllProperties": Prop((bool,), intrinsic=False), "VersionDescription": STR,
     "ProvisionedConcurrencyConfig": DICT, "FileSystemConfigs": LIST, "ImageConfig": DICT,
     "CodeSigningConfigArn": STR, "Architectures": LIST, "SnapStart": DICT, "FunctionUrlConfig": DICT,
     "RuntimeManagementConfig": DICT, "LoggingConfig": DICT, "RecursiveLoop": STR,
@@ -109,6 +109,19 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
         if props.get(name) is not None:
             lambda_props[name] = plain(props[name])
     lambda_props["Code"] = _code(logical_id, props, ctx, path)
+    if props.get("PackageType", "Zip") == "Zip" and (props.get("Handler") is None or props.get("Runtime") is None) \
+            and "ImageUri" not in props:
+        raise fail(f"Resource with id [{logical_id}] is invalid. Runtime and Handler needs to be present when "
+                   "PackageType is of type `Zip`", path)
+    role = props.get("Role")
+    if isinstance(role, dict) and "Fn::If" in role and (not isinstance(role["Fn::If"], list) or len(role["Fn::If"]) != 3):
+        raise fail(f"Resource with id [{logical_id}] is invalid. Fn::If requires 3 arguments.", path + ("Role",))
+    if props.get("TenancyConfig") is not None:
+        for event_name, event in (props.get("Events") or {}).items():
+            if isinstance(event, dict) and event.get("Type") in PULL_EVENTS:
+                raise fail(f"Resource with id [{logical_id}] is invalid. Event with id [{event_name}] is "
+                           f"invalid. {event['Type']} events are not supported on functions with "
+                           "TenancyConfig.", path + ("Events", event_name))
     if props.get("PackageType") == "Image":
         for bad in ("Handler", "Runtime", "Layers"):
             if bad in props:
@@ -189,6 +202,9 @@ def _code(logical_id: str, props: dict[str, Json], ctx: SamContext, path: tuple[
     if "InlineCode" in sources:
         return {"ZipFile": plain(props["InlineCode"])}
     uri = resolve_parameters(props["CodeUri"], ctx)
+    if isinstance(uri, str) and "{{resolve:" in uri:
+        raise fail(f"Resource with id [{logical_id}] is invalid. Dynamic references are not supported in "
+                   "'CodeUri'.", path + ("CodeUri",))
     return code_uri.s3_location(uri, logical_id, "CodeUri", path + ("CodeUri",),
                                 ("S3Bucket", "S3Key", "S3ObjectVersion"))
 
@@ -197,7 +213,7 @@ def _dlq_target(logical_id: str, dlq: Json, path: tuple[Any, ...]) -> Json:
     if not isinstance(dlq, dict) or "Type" not in dlq or "TargetArn" not in dlq:
         raise fail(f"Resource with id [{logical_id}] is invalid. 'DeadLetterQueue' requires Type and "
                    "TargetArn properties to be specified.", path + ("DeadLetterQueue",))
-    if not is_intrinsic(dlq["Type"]) and dlq["Type"] not in DLQ_ACTIONS:
+    if not isinstance(dlq["Type"], str) or dlq["Type"] not in DLQ_ACTIONS:
         raise fail(f"Resource with id [{logical_id}] is invalid. 'DeadLetterQueue' requires Type of "
                    "SNS or SQS", path + ("DeadLetterQueue", "Type"))
     for key in dlq:
@@ -208,5 +224,6 @@ def _dlq_target(logical_id: str, dlq: Json, path: tuple[Any, ...]) -> Json:
 
 
 DLQ_ACTIONS = {"SNS": "sns:Publish", "SQS": "sqs:SendMessage"}
+PULL_EVENTS = frozenset({"SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "SelfManagedKafka", "DocumentDB"})
 
 ALIAS_NAME = re.compile(r"^[a-zA-Z0-9_\-]+$")

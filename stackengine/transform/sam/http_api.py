@@ -47,6 +47,15 @@ def translate_http_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -
     api_props: dict[str, Json] = {}
     tags = props.get("Tags") or {}
     if isinstance(body, dict):
+        if not managed and (not isinstance(body.get("paths"), dict) or "openapi" not in body):
+            raise fail(f"Resource with id [{logical_id}] is invalid. Structure of the SAM template is "
+                       "invalid. 'DefinitionBody' does not contain 'openapi' and 'paths'.", path + ("DefinitionBody",))
+        for name, item in body["paths"].items():
+            if isinstance(item, dict) and not any(k.startswith("Fn::") for k in item):
+                for method, op in item.items():
+                    if op is None:
+                        raise fail(f"Resource with id [{logical_id}] is invalid. Value of '{method}' in "
+                                   f"path '{name}' must be a map.", path + ("DefinitionBody", "paths", name, method))
         editor = SwaggerEditor(body)
         _add_auth(logical_id, props, editor, ctx, path, condition)
         _add_cors(logical_id, props, body, ctx, path)
@@ -240,6 +249,14 @@ def _authorizer(api_id: str, name: str, spec: Json, ctx: SamContext, path: tuple
     if spec.get("EnableSimpleResponses"):
         authorizer["enableSimpleResponses"] = plain(spec["EnableSimpleResponses"])
     identity = spec.get("Identity") or {}
+    if not isinstance(identity, dict):
+        raise fail(f"Resource with id [{api_id}] is invalid. {name} Lambda Authorizer property 'Identity' "
+                   "must be a map.", path + ("Identity",))
+    for key in ("Headers", "QueryStrings", "StageVariables", "Context"):
+        values = identity.get(key)
+        if values is not None and (not isinstance(values, list) or not all(isinstance(v, str) for v in values)):
+            raise fail(f"Resource with id [{api_id}] is invalid. {name} Lambda Authorizer property "
+                       f"'Identity.{key}' must be a list of strings.", path + ("Identity", key))
     if identity:
         sources: list[str] = []
         for key, prefix in (("Headers", "$request.header."), ("QueryStrings", "$request.querystring."),

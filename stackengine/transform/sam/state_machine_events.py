@@ -87,7 +87,8 @@ def rule(target: StateMachineTarget, name: str, props: dict[str, Json], path: Pa
 
 
 API_SCHEMA = {"Path": Prop((str,), required=True), "Method": Prop((str,), required=True),
-              "RestApiId": Prop((str, dict)), "Auth": DICT, "UnescapeMappingTemplate": BOOL}
+              "RestApiId": Prop((str, dict)), "Auth": DICT,
+              "UnescapeMappingTemplate": Prop((bool,), intrinsic=False)}
 
 
 def api(target: StateMachineTarget, name: str, props: dict[str, Json], path: Path) -> None:

@@ -63,7 +63,7 @@ def api(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
     if isinstance(rest_api, str) and ctx.type_of(rest_api) == "AWS::Serverless::Api":
         api_id = rest_api
     api_res = ctx.resources.get(api_id) if api_id else None
-    if isinstance(rest_api, dict) and api_id is None and not is_intrinsic(rest_api):
+    if isinstance(rest_api, dict) and api_id is None:
         raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
                    "RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource in "
                    "same template.", path + ("RestApiId",))
@@ -74,6 +74,8 @@ def api(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
                        "RestApiId must be a valid reference to an 'AWS::Serverless::Api' resource "
                        "in same template.", path + ("RestApiId",))
         api_res = None
+    if props.get("Auth") is not None:
+        _check_event_auth(owner, name, props["Auth"], path + ("Auth",))
     method = props["Method"]
     http_path = props["Path"]
     if api_res is not None:
@@ -106,6 +108,7 @@ def api(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
                                        timeout=plain(props.get("TimeoutInMillis")))
     auth = props.get("Auth")
     if auth is not None:
+        _check_event_auth(owner, name, auth, path + ("Auth",))
         op["__SAM_AUTH"] = plain(auth)
         invoke_role = auth.get("InvokeRole") if isinstance(auth, dict) else None
         if invoke_role is not None:
@@ -117,6 +120,24 @@ def api(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
                                                              path + ("RequestParameters",))
     op["__SAM_EVENT"] = f"{owner}.{name}"
     _ = normalize_method
+
+
+EVENT_AUTH_KEYS = frozenset({"Authorizer", "AuthorizationScopes", "ApiKeyRequired", "InvokeRole",
+                             "ResourcePolicy", "OverrideApiAuth"})
+
+
+def _check_event_auth(owner: str, name: str, auth: Json, path: Path) -> None:
+    prefix = f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid."
+    if not isinstance(auth, dict):
+        raise fail(f"{prefix} 'Auth' must be a map.", path)
+    for key in auth:
+        if key not in EVENT_AUTH_KEYS:
+            raise fail(f"{prefix} Invalid 'Auth' property '{key}'.", path + (key,))
+    if auth.get("OverrideApiAuth") and auth.get("Authorizer") is None:
+        raise fail(f"{prefix} Must define a method-level authorizer when 'OverrideApiAuth' is true.", path)
+    scopes = auth.get("AuthorizationScopes")
+    if scopes is not None and not isinstance(scopes, list):
+        raise fail(f"{prefix} 'AuthorizationScopes' must be a list of strings.", path + ("AuthorizationScopes",))
 
 
 def _request_parameters(owner: str, name: str, params: Json, path: Path) -> list[tuple[str, Json]]:

@@ -94,12 +94,25 @@ def _secrets_policy(target: FunctionTarget, name: str, props: dict[str, Json], p
                    path + ("SourceAccessConfigurations",))
     statements: list[Json] = []
     vpc = False
+    basic = [c for c in configs if isinstance(c, dict) and c.get("Type") == "BASIC_AUTH"]
+    if len(basic) > 1:
+        raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is invalid. "
+                   "Multiple BASIC_AUTH properties specified in SourceAccessConfigurations.",
+                   path + ("SourceAccessConfigurations",))
     for index, config in enumerate(configs):
         if not isinstance(config, dict) or "Type" not in config:
             raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
                        "invalid. No 'Type' property provided in SourceAccessConfigurations",
                        path + ("SourceAccessConfigurations", index))
         type_ = config["Type"]
+        if kind == "MQ" and type_ not in ("BASIC_AUTH", "VIRTUAL_HOST"):
+            raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                       f"invalid. Invalid 'Type' {type_!r} in SourceAccessConfigurations for MQ.",
+                       path + ("SourceAccessConfigurations", index, "Type"))
+        if type_ == "BASIC_AUTH" and config.get("URI") is None:
+            raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
+                       "invalid. No URI property specified in SourceAccessConfigurations.",
+                       path + ("SourceAccessConfigurations", index))
         if type_ in ("BASIC_AUTH", "SASL_SCRAM_256_AUTH", "SASL_SCRAM_512_AUTH",
                      "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE"):
             statements.append({"Action": ["secretsmanager:GetSecretValue"], "Effect": "Allow",
@@ -201,6 +214,13 @@ def _translate(kind: str, target: FunctionTarget, name: str, props: dict[str, Js
     if spec.requires_starting_position and props.get("StartingPosition") is None:
         raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
                    "StartingPosition is required for Kinesis, DynamoDB and MSK.", path)
+    configs = props.get("SourceAccessConfigurations")
+    if configs is not None and not isinstance(configs, list):
+        raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
+                   "'SourceAccessConfigurations' must be a list.", path + ("SourceAccessConfigurations",))
+    if kind == "SelfManagedKafka" and not configs:
+        raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. No "
+                   "SourceAccessConfigurations for self managed kafka event.", path)
     esm: dict[str, Json] = {"FunctionName": target.name_or_alias}
     if spec.source:
         esm["EventSourceArn"] = plain(props[spec.source])

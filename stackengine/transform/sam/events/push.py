@@ -23,7 +23,8 @@ def _arn_partition(target: FunctionTarget) -> str:
 
 # --- S3 -------------------------------------------------------------------------------------------
 
-S3_SCHEMA = {"Bucket": Prop((str, dict), required=True), "Events": Prop((str, list), required=True),
+S3_SCHEMA = {"Bucket": Prop((str, dict), required=True),
+             "Events": Prop((str, list), required=True, intrinsic=False),
              "Filter": DICT}
 
 
