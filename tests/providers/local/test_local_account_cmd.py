@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from stackengine.cli.main import cli
 from stackengine.providers.local import LocalProvider
-from tests.providers.local.conftest import STACK
+from local_support import STACK
 
 
 def test_ls_and_show(db_path):

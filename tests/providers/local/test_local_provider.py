@@ -7,7 +7,7 @@ import pytest
 
 from stackengine.providers.base import Provider, ProviderError, StackRef
 from stackengine.providers.local import LocalProvider, parse_failure_spec, FailureSpec
-from tests.providers.local.conftest import OTHER_STACK, STACK, make_function, make_role
+from local_support import OTHER_STACK, STACK, make_function, make_role
 
 
 def test_implements_the_protocol(provider):

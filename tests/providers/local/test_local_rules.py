@@ -6,7 +6,7 @@ import pytest
 
 from stackengine.providers.base import ProviderError, StackRef
 from stackengine.providers.local.rules.s3 import bucket_name_problem
-from tests.providers.local.conftest import OTHER_STACK, STACK, TRUST, make_function, make_role
+from local_support import OTHER_STACK, STACK, TRUST, make_function, make_role
 
 
 def refused(provider, token, type_name, props, logical_id="R", code=None, stack=STACK, text=None):
