@@ -133,6 +133,9 @@ class Engine:
         self.store = store
         self._provider = provider
         self._schemas = schemas
+        # Change sets created by this engine keep their rendered template, so executing one
+        # (deploy) does not render again; a stored one from elsewhere is rendered from its body.
+        self._rendered: dict[str, _Rendered] = {}
 
     # -- wiring ---------------------------------------------------------------------------
 
@@ -230,6 +233,8 @@ class Engine:
             rendered = self._render(request, None if creating else record, record.stack_id)
             deployed = {} if creating else self.store.resources(record.stack_id)
             processed = rendered.processed
+            check_capabilities(required_capabilities(processed.resources, rendered.transforms),
+                               request.capabilities)
             old = {p.name: p.value for p in record.parameters} if not creating else {}
             changed = {n for n, p in processed.parameters.items() if old.get(n) != p.value}
             secrets = {str(p.effective) for p in processed.parameters.values()
@@ -262,6 +267,7 @@ class Engine:
             if is_new:  # only now: a template that does not render leaves no stack behind
                 self.store.put_stack(record)
             self.store.put_change_set(record.stack_id, name, cs.to_json(internal=True))
+            self._rendered[cs.change_set_id] = rendered
             return cs
 
     def describe_change_set(self, stack_name: str, name: str) -> ChangeSet:
@@ -313,7 +319,9 @@ class Engine:
                                    extra.get("Description"), extra.get("TemplateBody"))
             if creating and record.status is StackStatus.ROLLBACK_COMPLETE:
                 record = self._replace_rolled_back(record, listener)
-            rendered = self._render(request, None if creating else record, record.stack_id)
+            rendered = self._rendered.pop(cs.change_set_id, None)
+            if rendered is None or rendered.processed.context.stack.stack_id != record.stack_id:
+                rendered = self._render(request, None if creating else record, record.stack_id)
             processed = rendered.processed
             check_capabilities(required_capabilities(processed.resources, rendered.transforms),
                                cs.capabilities)

@@ -17,7 +17,7 @@ from stackengine.execute import rollback
 from stackengine.execute.cleanup import delete_all, finish_forward
 from stackengine.execute.events import now_iso
 from stackengine.execute.operations import OperationFailed, StackRun
-from stackengine.execute.scheduler import run_dag
+from stackengine.execute.scheduler import chain_lengths, run_dag
 from stackengine.graph import build_graph
 from stackengine.plan.diff import needs_replacement
 from stackengine.state.base import (
@@ -99,9 +99,10 @@ class Executor:
                 if logical_id not in request.resources and not row.removing:
                     run.put(replace(row, removing=True))
 
-        result = run_dag(graph.order(), deps,
+        order = graph.order()
+        result = run_dag(order, deps,
                          lambda lid: self._apply(lid, request, deps[lid], creating),
-                         max_parallel=run.max_parallel)
+                         max_parallel=run.max_parallel, priority=chain_lengths(order, deps))
         reason: str | None = None
         outputs: tuple[Mapping[str, Json], ...] = ()
         if result.failed:
@@ -175,17 +176,20 @@ class Executor:
         run = self.run
         row = ResourceState(want.logical_id, want.type, None, ResourceStatus.CREATE_IN_PROGRESS,
                             properties=props, **base)
-        run.put(row)
-        run.event(row, "CREATE_IN_PROGRESS")
+        def starting() -> None:
+            run.put(row)
+            run.event(row, "CREATE_IN_PROGRESS")
+
         try:
-            result = run.create(want.logical_id, want.type, props, lambda r: replace(
+            run.create(want.logical_id, want.type, props, lambda r: replace(
                 row, physical_id=r.physical_id, attributes=dict(r.attributes),
-                status=ResourceStatus.CREATE_COMPLETE))
+                status=ResourceStatus.CREATE_COMPLETE), before=starting,
+                after=lambda r: run.event(row, "CREATE_COMPLETE", physical_id=r.physical_id))
         except OperationFailed as exc:
-            run.put(replace(row, status=ResourceStatus.CREATE_FAILED, status_reason=exc.reason))
-            run.event(row, "CREATE_FAILED", exc.reason)
+            with run.batch():
+                run.put(replace(row, status=ResourceStatus.CREATE_FAILED, status_reason=exc.reason))
+                run.event(row, "CREATE_FAILED", exc.reason)
             return False
-        run.event(row, "CREATE_COMPLETE", physical_id=result.physical_id)
         return True
 
     def _replace(self, want: ResourceDecl, have: ResourceState, props: Mapping[str, Json],
@@ -214,20 +218,24 @@ class Executor:
         run = self.run
         assert have.physical_id is not None
         row = replace(have, status=ResourceStatus.UPDATE_IN_PROGRESS, previous=have)
-        run.put(row)
-        run.event(row, "UPDATE_IN_PROGRESS")
+
+        def starting() -> None:
+            run.put(row)
+            run.event(row, "UPDATE_IN_PROGRESS")
+
         try:
             run.update(want.logical_id, want.type, have.physical_id, have.properties, props,
                        lambda r: replace(row, physical_id=r.physical_id or have.physical_id,
                                          properties=props,
                                          attributes=dict(r.attributes) or dict(have.attributes),
-                                         status=ResourceStatus.UPDATE_COMPLETE, **base))
+                                         status=ResourceStatus.UPDATE_COMPLETE, **base),
+                       before=starting, after=lambda r: run.event(row, "UPDATE_COMPLETE"))
         except OperationFailed as exc:
             # A failed update leaves the resource as it was (the provider applies all or nothing).
-            run.put(replace(row, status=ResourceStatus.UPDATE_FAILED, status_reason=exc.reason))
-            run.event(row, "UPDATE_FAILED", exc.reason)
+            with run.batch():
+                run.put(replace(row, status=ResourceStatus.UPDATE_FAILED, status_reason=exc.reason))
+                run.event(row, "UPDATE_FAILED", exc.reason)
             return False
-        run.event(row, "UPDATE_COMPLETE")
         return True
 
     # -- outputs and exports --------------------------------------------------------------

@@ -8,10 +8,11 @@ about (`pending`), and a crash never orphans a resource.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 from dataclasses import replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from stackengine.diagnostics import StackEngineError
 from stackengine.execute.events import EventListener, EventRecorder, now_iso
@@ -69,6 +70,13 @@ class StackRun:
             self.record = replace(self.record, **changes)
             self.store.put_stack(self.record)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Writes as one store transaction. Takes this run's lock first, the order every path
+        uses (run lock, then store), so batching cannot deadlock with a worker's journal write."""
+        with self._lock, self.store.batch():
+            yield
+
     # -- resources ------------------------------------------------------------------------
 
     def get(self, logical_id: str) -> ResourceState | None:
@@ -105,9 +113,16 @@ class StackRun:
 
     def _journaled(self, op: Operation, call: Callable[[], ResourceResult | None],
                    build: Callable[[ResourceResult | None], ResourceState | None],
-                   remove: bool = False) -> ResourceResult | None:
+                   remove: bool = False, before: Callable[[], None] | None = None,
+                   after: Callable[[ResourceResult | None], None] | None = None
+                   ) -> ResourceResult | None:
+        """`before` (status row, event) is written in the transaction that journals the call;
+        `after` in the one that closes it: two commits per provider call."""
         stack_id = self.record.stack_id
-        self.store.begin(stack_id, op)
+        with self.batch():
+            if before is not None:
+                before()
+            self.store.begin(stack_id, op)
         try:
             result = call()
         except Exception as exc:  # noqa: BLE001 - any provider failure fails only this resource
@@ -117,40 +132,49 @@ class StackRun:
         if row is not None:
             row = replace(row, timestamp=now_iso())
         outcome: dict[str, Json] = {"physical_id": result.physical_id} if result else {"ok": True}
-        with self._lock:
+        with self.batch():
             self.store.end(stack_id, op.token, outcome, resource=row,
                            remove=op.logical_id if remove and row is None else None)
             if row is not None:
                 self.resources[row.logical_id] = row
             elif remove:
                 self.resources.pop(op.logical_id, None)
+            if after is not None:
+                after(result)
         return result
 
     def create(self, logical_id: str, type_name: str, properties: Mapping[str, Json],
-               build: Callable[[ResourceResult], ResourceState], token: str | None = None
-               ) -> ResourceResult:
+               build: Callable[[ResourceResult], ResourceState], token: str | None = None, *,
+               before: Callable[[], None] | None = None,
+               after: Callable[[ResourceResult], None] | None = None) -> ResourceResult:
         op = Operation(token or uuid.uuid4().hex, OpKind.CREATE, logical_id, type_name, None,
                        dict(properties))
         result = self._journaled(
             op, lambda: self.provider.create(self.stack, type_name, logical_id, properties, op.token),
-            lambda r: build(r) if r is not None else None)
+            lambda r: build(r) if r is not None else None, before=before,
+            after=after)  # type: ignore[arg-type]
         assert result is not None
         return result
 
     def update(self, logical_id: str, type_name: str, physical_id: str,
                old: Mapping[str, Json], new: Mapping[str, Json],
-               build: Callable[[ResourceResult], ResourceState]) -> ResourceResult:
+               build: Callable[[ResourceResult], ResourceState], *,
+               before: Callable[[], None] | None = None,
+               after: Callable[[ResourceResult], None] | None = None) -> ResourceResult:
         op = Operation(uuid.uuid4().hex, OpKind.UPDATE, logical_id, type_name, physical_id,
                        dict(new))
         result = self._journaled(
             op, lambda: self.provider.update(self.stack, type_name, logical_id, physical_id, old,
                                              new, op.token),
-            lambda r: build(r) if r is not None else None)
+            lambda r: build(r) if r is not None else None, before=before,
+            after=after)  # type: ignore[arg-type]
         assert result is not None
         return result
 
     def delete(self, logical_id: str, type_name: str, physical_id: str, *, snapshot: bool,
-               build: Callable[[], ResourceState | None]) -> None:
+               build: Callable[[], ResourceState | None],
+               before: Callable[[], None] | None = None,
+               after: Callable[[], None] | None = None) -> None:
         """Delete a physical resource; `build` gives the row afterwards (None: remove the row)."""
         op = Operation(uuid.uuid4().hex, OpKind.DELETE, logical_id, type_name, physical_id)
 
@@ -159,7 +183,8 @@ class StackRun:
                                  snapshot=snapshot)
             return None
 
-        self._journaled(op, call, lambda _: build(), remove=True)
+        self._journaled(op, call, lambda _: build(), remove=True, before=before,
+                        after=(lambda _: after()) if after is not None else None)
 
     def snapshot_supported(self, type_name: str) -> bool:
         try:
@@ -184,20 +209,24 @@ class StackRun:
             else:
                 self.put(row)
             return True
-        if mark_row:
-            self.put(replace(target, status=_status("DELETE_IN_PROGRESS"), status_reason=None))
-        self.event(target, "DELETE_IN_PROGRESS")
+        def starting() -> None:
+            if mark_row:
+                self.put(replace(target, status=_status("DELETE_IN_PROGRESS"), status_reason=None))
+            self.event(target, "DELETE_IN_PROGRESS")
+
         snapshot = policy == "Snapshot" and self.snapshot_supported(target.type)
         try:
             self.delete(target.logical_id, target.type, target.physical_id, snapshot=snapshot,
-                        build=after)
+                        build=after, before=starting,
+                        after=lambda: self.event(target, "DELETE_COMPLETE"))
         except OperationFailed as exc:
-            current = self.get(target.logical_id) or target
-            if mark_row:
-                self.put(replace(current, status=_status("DELETE_FAILED"), status_reason=exc.reason))
-            self.event(target, "DELETE_FAILED", exc.reason)
+            with self.batch():
+                current = self.get(target.logical_id) or target
+                if mark_row:
+                    self.put(replace(current, status=_status("DELETE_FAILED"),
+                                     status_reason=exc.reason))
+                self.event(target, "DELETE_FAILED", exc.reason)
             return False
-        self.event(target, "DELETE_COMPLETE")
         return True
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 
 @dataclass
@@ -26,12 +26,18 @@ class RunResult:
 
 def run_dag(order: Iterable[str], prerequisites: Mapping[str, Iterable[str]],
             work: Callable[[str], bool], *, max_parallel: int,
-            stop_on_failure: bool = True) -> RunResult:
+            stop_on_failure: bool = True, priority: Mapping[str, int] | None = None) -> RunResult:
     """Run `work(node)` for every node of `order` once its prerequisites (restricted to the nodes
     of `order`) returned True. `work` returns False on failure and must not raise. With
-    `stop_on_failure` nothing new starts after a failure (running ones finish)."""
+    `stop_on_failure` nothing new starts after a failure (running ones finish). Among ready
+    nodes a higher `priority` starts first (then the earlier in `order`)."""
     nodes = list(order)
-    index = {n: i for i, n in enumerate(nodes)}
+    if priority:
+        # Ties keep the given order: sort is stable.
+        ranked = sorted(range(len(nodes)), key=lambda i: -priority.get(nodes[i], 0))
+        index = {nodes[i]: rank for rank, i in enumerate(ranked)}
+    else:
+        index = {n: i for i, n in enumerate(nodes)}
     waiting = {n: {p for p in prerequisites.get(n, ()) if p in index and p != n} for n in nodes}
     unlocks: dict[str, list[str]] = {n: [] for n in nodes}
     for n, prereqs in waiting.items():
@@ -68,3 +74,18 @@ def run_dag(order: Iterable[str], prerequisites: Mapping[str, Iterable[str]],
                     result.failed.append(node)
     result.not_started = [n for n in nodes if n not in started]
     return result
+
+
+def chain_lengths(order: Sequence[str], prerequisites: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """For each node, the number of nodes on the longest chain of nodes waiting for it (itself
+    included): starting long chains first is what keeps a bounded pool close to the ideal
+    schedule (critical-path list scheduling)."""
+    dependents: dict[str, list[str]] = {n: [] for n in order}
+    for n in order:
+        for p in prerequisites.get(n, ()):
+            if p in dependents:
+                dependents[p].append(n)
+    length: dict[str, int] = {}
+    for n in reversed(list(order)):  # `order` is topological: dependents come later
+        length[n] = 1 + max((length[d] for d in dependents[n]), default=0)
+    return length

@@ -133,6 +133,7 @@ class SqliteStateStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._mutex = threading.RLock()
+        self._depth = 0
         self._conn = self._open()
 
     # -- opening, schema ------------------------------------------------------------------
@@ -205,13 +206,25 @@ class SqliteStateStore:
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._mutex:
+            if self._depth:  # inside batch(): part of the enclosing transaction
+                yield self._conn
+                return
             self._conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
             try:
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth -= 1
             self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes as one transaction (all or none; one commit instead of many)."""
+        with self._tx():
+            yield
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._mutex:
