@@ -108,6 +108,10 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
     for name in PASSTHROUGH:
         if props.get(name) is not None:
             lambda_props[name] = plain(props[name])
+    if "CapacityProviderConfig" in lambda_props:
+        from stackengine.transform.sam.capacity_provider import function_capacity_config
+
+        lambda_props["CapacityProviderConfig"] = function_capacity_config(props["CapacityProviderConfig"])
     lambda_props["Code"] = _code(logical_id, props, ctx, path)
     if props.get("PackageType", "Zip") == "Zip" and (props.get("Handler") is None or props.get("Runtime") is None) \
             and "ImageUri" not in props:

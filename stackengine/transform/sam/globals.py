@@ -106,12 +106,26 @@ def _kind(value: Json) -> str:
 
 
 def apply_globals(resources: dict[str, Json], globals_: dict[str, dict[str, Json]]) -> None:
-    for resource in resources.values():
+    for logical_id, resource in resources.items():
         if not isinstance(resource, dict):
             continue
         section = globals_.get(resource.get("Type"))  # type: ignore[arg-type]
+        ignore = resource.pop("IgnoreGlobals", None)
         if not section:
             continue
+        if ignore == "*":
+            continue
+        if ignore is not None:
+            if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
+                raise SamError(f"Resource with id [{logical_id}] is invalid. IgnoreGlobals must be '*' or a "
+                               "list of property names.", ("Resources", logical_id, "IgnoreGlobals"), "E6002")
+            known = {name for names in SUPPORTED.values() for name in names}
+            for name in ignore:
+                if name not in known:
+                    raise SamError(f"Resource with id [{logical_id}] is invalid. Property '{name}' in "
+                                   "IgnoreGlobals is not a supported global property.",
+                                   ("Resources", logical_id, "IgnoreGlobals"), "E6002")
+            section = {k: v for k, v in section.items() if k not in ignore}
         properties = resource.get("Properties")
         if properties is None:
             properties = {}
