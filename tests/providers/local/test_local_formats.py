@@ -226,6 +226,8 @@ def test_partition_and_region_are_used():
                          partition="aws-cn")
     assert identity.attributes["Arn"] == f"arn:aws-cn:sqs:cn-north-1:{ACCT}:q"
     assert identity.physical_id == f"https://sqs.cn-north-1.amazonaws.com.cn/{ACCT}/q"
+    website = _identity("AWS::S3::Bucket", {"BucketName": "b"}, {}, region="eu-central-1")
+    assert website.attributes["WebsiteURL"] == "http://b.s3-website.eu-central-1.amazonaws.com"
     ec2 = _identity("AWS::EC2::Instance", {}, {}, region="eu-west-1")
     assert ec2.attributes["PrivateDnsName"].endswith(".eu-west-1.compute.internal")
 
