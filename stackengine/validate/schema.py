@@ -38,6 +38,20 @@ RANGE = "E3019"
 COMBINATION = "E3020"
 DEPENDENCY = "E3021"
 ENUM_CASE = "W3016"
+UNIQUE = "E3037"
+FORMAT = "E3042"
+
+# `format` values of the registry schemas (cfn-lint's extensions) that name AWS resource IDs,
+# with the shape every such ID has. A literal that does not fit cannot name an existing resource.
+_HEX_ID = r"(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$"
+ID_FORMATS: dict[str, re.Pattern[str]] = {
+    "AWS::EC2::VPC.Id": re.compile(r"^vpc-" + _HEX_ID),
+    "AWS::EC2::Subnet.Id": re.compile(r"^subnet-" + _HEX_ID),
+    "AWS::EC2::Subnet.Ids": re.compile(r"^subnet-" + _HEX_ID),
+    "AWS::EC2::SecurityGroup.Id": re.compile(r"^sg-" + _HEX_ID),
+    "AWS::EC2::SecurityGroup.Ids": re.compile(r"^sg-" + _HEX_ID),
+    "AWS::EC2::Image.Id": re.compile(r"^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
+}
 
 LIST_FUNCTIONS = frozenset({"Fn::Split", "Fn::Cidr", "Fn::GetAZs"})
 STRING_FUNCTIONS = frozenset({"Fn::Join", "Fn::Sub", "Fn::Base64"})
@@ -320,6 +334,17 @@ class SchemaChecker:
             out.append(Diagnostic(LENGTH, f"the list has {len(value)} items; at least {low} needed", path))
         if isinstance(high, int) and len(value) > high:
             out.append(Diagnostic(LENGTH, f"the list has {len(value)} items; at most {high} allowed", path))
+        if node.get("uniqueItems") is True and len(value) > 1:
+            from stackengine.values import canonical_json
+
+            seen: set[str] = set()
+            for index, item in enumerate(value):
+                key = canonical_json(item)
+                if key in seen:
+                    out.append(Diagnostic(UNIQUE, f"item {index} repeats an earlier item; the items must be unique",
+                                          path + (index,)))
+                    break
+                seen.add(key)
         items = node.get("items")
         if isinstance(items, Mapping):
             sub = self.deref(items)
@@ -327,6 +352,8 @@ class SchemaChecker:
                 self._check(item, sub, path + (index,), out, depth + 1)
 
     def _check_scalar(self, value: Json, node: Node, path: TemplatePath, out: list[Diagnostic]) -> None:
+        if isinstance(value, str) and "{{resolve:" in value:
+            return  # a dynamic reference: its value comes from SSM / Secrets Manager at deploy time
         text = _as_text(value)
         enum = node.get("enum")
         if "const" in node and not isinstance(enum, list):
@@ -343,6 +370,10 @@ class SchemaChecker:
                     out.append(Diagnostic(ENUM, f"{text!r} is not one of {shown}", path))
                 return
         if isinstance(value, str):
+            shape = ID_FORMATS.get(node.get("format", ""))
+            if shape is not None and not shape.match(value):
+                out.append(Diagnostic(FORMAT, f"{_short(value)!r} is not a well-formed {node['format'].rsplit('.', 1)[0]} "
+                                      "ID", path))
             pattern = node.get("pattern")
             if isinstance(pattern, str):
                 rx = _compile(pattern)

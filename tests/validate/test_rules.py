@@ -156,3 +156,55 @@ def test_decode_errors_are_findings(check) -> None:
     report = check("Resources:\n  A: {Type: AWS::SNS::Topic\n")
     assert error_codes(report) == {"E0001"}
     assert report.errors[0].span is not None
+
+
+def test_service_rules(check) -> None:
+    report = check("""
+    Parameters:
+      Name: {Type: String}
+    Resources:
+      Name: {Type: AWS::SNS::Topic}
+      T:
+        Type: AWS::DynamoDB::Table
+        DeletionPolicy: Retain
+        Properties:
+          KeySchema: [{AttributeName: id, KeyType: HASH}]
+          AttributeDefinitions: [{AttributeName: other, AttributeType: S}]
+      F:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.6
+          Handler: index.handler
+          Role: arn:aws:iam::123456789012:role/r
+          Code: {ZipFile: "x"}
+      G:
+        Type: AWS::IAM::Group
+        Properties:
+          ManagedPolicyArns: [!Ref Name, !Ref Name]
+          Policies:
+            - PolicyName: p
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement: [{Effect: Permit, Action: "*", Resource: "*", Bogus: 1}]
+      S:
+        Type: AWS::EC2::Subnet
+        Properties: {VpcId: vpc-123, CidrBlock: 10.0.0.0/24}
+      B:
+        Type: AWS::SNS::Topic
+        Properties: {TopicName: "${Name}-topic"}
+      M:
+        Type: My::Thing::Stack::MODULE
+        UpdatePolicy: {}
+    """)
+    assert {"E3007", "E3039", "E3041", "E3037", "E3040", "E3042", "E1025", "E5001"} <= error_codes(report), \
+        report.findings
+
+
+def test_dynamic_references_are_not_checked_as_literals(check) -> None:
+    report = check("""
+    Resources:
+      I:
+        Type: AWS::EC2::Instance
+        Properties: {ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}"}
+    """)
+    assert not report.errors

@@ -110,6 +110,7 @@ RULES: dict[str, RuleInfo] = {
         ("E3019", "Number out of range"),
         ("E3020", "Value matches none (or several) of the schema's alternative forms"),
         ("E3021", "Property needs another property that is missing"),
+        ("E3042", "Literal resource ID (VPC, subnet, security group, AMI) is malformed"),
         ("I3001", "A condition-dependent check was cut short (too many scenarios)"),
     ]),
     **_rules("references", [
@@ -117,6 +118,16 @@ RULES: dict[str, RuleInfo] = {
         ("W1020", "Ref/GetAtt to a resource that some condition scenarios do not create"),
         ("E6020", "Export name used by more than one output"),
         ("E6021", "Output logical ID or export name too long"),
+    ]),
+    **_rules("services", [
+        ("E1025", "'${Name}' of a parameter or resource written outside Fn::Sub (stays literal)"),
+        ("E3007", "A parameter and a resource share a logical ID"),
+        ("E3037", "List items must be unique"),
+        ("E3039", "DynamoDB AttributeDefinitions do not match the key schemas"),
+        ("E3040", "IAM policy document malformed (Version, Effect, statement elements)"),
+        ("E3041", "Lambda runtime no longer allowed for new functions"),
+        ("E3043", "Nested stack parameters do not match the nested template"),
+        ("E5001", "Attribute or property not permitted on a registry module"),
     ]),
     **_rules("unused", [
         ("W2010", "Parameter declared but never used"),
@@ -144,6 +155,7 @@ CHECKS: dict[str, str] = {
     "references": "stackengine.validate.rules.references:check",
     "unused": "stackengine.validate.rules.unused:check",
     "practices": "stackengine.validate.rules.practices:check",
+    "services": "stackengine.validate.rules.services:check",
 }
 
 
