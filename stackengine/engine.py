@@ -150,8 +150,8 @@ class Engine:
     def schemas(self) -> SchemaSource:
         if self._schemas is None:
             from stackengine.specs import default_registry
-            self._schemas = default_registry()  # type: ignore[assignment]
-        return self._schemas  # type: ignore[return-value]
+            self._schemas = default_registry()
+        return self._schemas
 
     def _stack(self, name: str) -> StackRecord:
         record = self.store.get_stack(self.config.account_id, self.config.region, name)

@@ -394,7 +394,7 @@ def describe(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     if fmt == "json":
         echo_json({"Stacks": [data]})
         return
-    rows = [(k, data[k]) for k in ("StackName", "StackId", "StackStatus", "StackStatusReason",
+    rows: list[tuple[str, Any]] = [(k, data[k]) for k in ("StackName", "StackId", "StackStatus", "StackStatusReason",
                                    "Description", "CreationTime", "LastUpdatedTime",
                                    "EnableTerminationProtection", "DisableRollback")
             if k in data]

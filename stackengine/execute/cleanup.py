@@ -54,9 +54,9 @@ def cleanup(run: StackRun) -> bool:
         if row is None:
             return True
         if row.stale is not None:
-            stale = row.stale
+            stale, holder = row.stale, row
             if not run.delete_physical(stale, "Delete", on_create_rollback=False,
-                                       after=lambda: replace(run.get(logical_id) or row, stale=None),
+                                       after=lambda: replace(run.get(logical_id) or holder, stale=None),
                                        mark_row=False):
                 return False
             row = run.get(logical_id) or row

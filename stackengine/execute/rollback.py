@@ -133,10 +133,10 @@ def _finish_update_rollback(run: StackRun) -> StackRecord:
         if row is None:
             return True
         if row.stale is not None:
-            stale = row.stale
+            stale, holder = row.stale, row
             if not run.delete_physical(
                     stale, "Delete", on_create_rollback=True, mark_row=False,
-                    after=lambda: replace(run.get(logical_id) or row, stale=None)):
+                    after=lambda: replace(run.get(logical_id) or holder, stale=None)):
                 return False
             row = run.get(logical_id) or row
         if logical_id not in before:

@@ -37,7 +37,7 @@ class SchemaSource(Protocol):
 
 def _is_intrinsic(value: Json) -> bool:
     if isinstance(value, dict) and len(value) == 1:
-        key = next(iter(value))
+        key = str(next(iter(value)))
         return key == "Ref" or key.startswith("Fn::")
     return False
 
