@@ -36,13 +36,16 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
 @click.option("--strict", is_flag=True, default=False, help="Warnings fail the run too (exit 1).")
 @click.option("--ignore", "ignore", multiple=True, metavar="RULE",
               help="Rule id not to report; repeatable, or comma-separated.")
+@click.option("--templates-only", is_flag=True, default=False,
+              help="Skip given files that are not templates (no Resources, AWSTemplateFormatVersion or "
+                   "Transform key): for pre-commit, which passes every changed YAML/JSON file.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules,
               help="List every rule id with its severity and description, then exit.")
 @handle_errors
 def validate(paths: tuple[str, ...], fmt: str, regions: tuple[str, ...], parameter_overrides: tuple[str, ...],
-             strict: bool, ignore: tuple[str, ...], output: str | None) -> None:
+             strict: bool, ignore: tuple[str, ...], templates_only: bool, output: str | None) -> None:
     """Validate CloudFormation and SAM templates: files, directories (searched recursively for
     templates) and glob patterns. Parameters without a value are unknown values, not errors;
     values that depend on conditions are checked for every branch."""
@@ -67,6 +70,12 @@ def validate(paths: tuple[str, ...], fmt: str, regions: tuple[str, ...], paramet
         raise UsageError(str(exc)) from None
     options = ValidateOptions(regions=chosen, parameters=overrides, ignore=frozenset(ignored))
     files = expand(paths)
+    if templates_only:
+        from pathlib import Path
+
+        from stackengine.validate.discover import looks_like_template
+
+        files = [f for f in files if looks_like_template(Path(f))]
     reports = [validate_file(file, options) for file in files]
     stream = sys.stdout
     colour = fmt == "text" and output is None and stream.isatty() and "NO_COLOR" not in os.environ

@@ -142,3 +142,18 @@ def test_list_rules() -> None:
     lines = out.splitlines()
     assert any(line.startswith("E3019  error") for line in lines)
     assert len(lines) == len({line.split()[0] for line in lines})
+
+
+def test_templates_only_skips_other_files(tree: Path) -> None:
+    assert run("stacks/config.yaml")[0] == 1  # asked for explicitly: validated, and it is no template
+    code, out = run("--templates-only", "stacks/config.yaml", "stacks/good.yaml", "--format", "json")
+    assert code == 0 and [Path(f["file"]).name for f in json.loads(out)["files"]] == ["good.yaml"]
+
+
+def test_pre_commit_hooks_file() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"stackengine-validate", "stackengine-validate-strict"}
+    assert all(h["entry"].startswith("stackengine validate --templates-only") and h["language"] == "python"
+               for h in hooks)
