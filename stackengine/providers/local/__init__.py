@@ -1,8 +1,12 @@
-"""The local provider: an emulated AWS account kept in the state database.
+"""The local provider: an emulated AWS account kept in the state database (`local_*` tables).
 
-`LocalProvider(db_path, latency_ms=..., inject_failures=[parse_failure_spec("Q:create")])`
-implements the `Provider` protocol; `custom_name_property(type_name)` tells the engine which
-property gives a type its custom name (a replacement keeping it is refused, as in CloudFormation).
+    provider = LocalProvider(db_path, latency_ms=0, inject_failures=(), default_account_id=...,
+                             default_region=...)          # the engine's `Provider`
+    LocalProvider(db_path, **provider_options(latency_ms, ["Q:create"]))   # --latency/--inject-failure
+    custom_name_property(type_name)       # "QueueName", ... or None
+    custom_name_conflict(type, logical_id, old_props, new_props)  # CloudFormation's refusal text
+    provider.ssm_lookup(account, region)  # for RenderOptions.ssm_lookup
+    provider.account_parameter_values(declared_parameters, account, region)  # --fill-parameters
 """
 
 from __future__ import annotations
