@@ -71,6 +71,10 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
             not re.match(r"^(2\.0|3(\.\d+){1,2})$", open_api_version):
         raise fail(f"Resource with id [{logical_id}] is invalid. The OpenApiVersion value must be of the "
                    "format \"3.0.0\".", path + ("OpenApiVersion",))
+    if isinstance(body, dict) and props.get("__MANAGE_SWAGGER"):
+        from stackengine.transform.sam.conditions import make_paths_conditional
+
+        make_paths_conditional(ctx, logical_id, body)
     if isinstance(body, dict):
         body = _strip_if_paths(body)
         if managed or props.get("Auth") or props.get("Cors") or props.get("GatewayResponses") or \

@@ -46,11 +46,15 @@ def translate_http_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -
                    "'DefinitionBody' property and not both.", path)
     api_props: dict[str, Json] = {}
     tags = props.get("Tags") or {}
+    if isinstance(body, dict) and props.get("__MANAGE_SWAGGER"):
+        from stackengine.transform.sam.conditions import make_paths_conditional
+
+        make_paths_conditional(ctx, logical_id, body)
     if isinstance(body, dict):
         if not managed and (not isinstance(body.get("paths"), dict) or "openapi" not in body):
             raise fail(f"Resource with id [{logical_id}] is invalid. Structure of the SAM template is "
                        "invalid. 'DefinitionBody' does not contain 'openapi' and 'paths'.", path + ("DefinitionBody",))
-        for name, item in body["paths"].items():
+        for name, item in (body.get("paths") or {}).items():
             if isinstance(item, dict) and not any(k.startswith("Fn::") for k in item):
                 for method, op in item.items():
                     if op is None:

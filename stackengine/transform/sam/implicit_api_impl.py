@@ -121,13 +121,9 @@ def _apply_attributes(ctx: SamContext, api_id: str, owners: list[str]) -> None:
         api[attribute] = "Retain" if "Retain" in values else sorted(values)[0]
     conditions = [ctx.resources[o].get("Condition") for o in owners]
     if conditions and all(isinstance(c, str) for c in conditions):
-        unique = sorted(set(conditions))  # type: ignore[arg-type]
-        if len(unique) == 1:
-            api["Condition"] = unique[0]
-        else:
-            name = "ServerlessRestApiCondition" if api_id == REST_ID else "ServerlessHttpApiCondition"
-            ctx.conditions()[name] = {"Fn::Or": [{"Condition": c} for c in unique]}
-            api["Condition"] = name
+        from stackengine.transform.sam.conditions import condition_for
+
+        api["Condition"] = condition_for(ctx, f"{api_id}Condition", set(conditions))  # type: ignore[arg-type]
 
 
 _ = (Any, is_intrinsic)

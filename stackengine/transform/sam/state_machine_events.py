@@ -132,8 +132,16 @@ def api(target: StateMachineTarget, name: str, props: dict[str, Json], path: Pat
     if props.get("Auth") is not None:
         op["__SAM_AUTH"] = plain(props["Auth"])
     op["__SAM_EVENT"] = f"{owner}.{name}"
+    from stackengine.transform.sam.conditions import record_method
+
+    record_method(ctx, api_id, http_path, method, target.condition)
     methods = editor.path_item(http_path)
-    methods[method] = {"Fn::If": [target.condition, op, NO_VALUE]} if target.condition else op
+    if target.condition:
+        integration = op["x-amazon-apigateway-integration"]
+        integration["uri"] = {"Fn::If": [target.condition, integration["uri"], NO_VALUE]}
+        methods[method] = {"Fn::If": [target.condition, op, NO_VALUE]}
+    else:
+        methods[method] = op
 
 
 EVENT_TYPES = {"Schedule": schedule, "ScheduleV2": schedule_v2, "CloudWatchEvent": rule,

@@ -83,12 +83,9 @@ class SwaggerEditor:
     def add_lambda_integration(self, path: str, method: str, uri: Json, condition: Json = None,
                                timeout: Json = None) -> dict[str, Json]:
         method = normalize_method(method)
-        item = self.paths.get(path)
-        if condition is not None:
-            if not isinstance(item, dict) or not item:
-                item = {}
-            self.paths[path] = item
         methods = self.path_item(path)
+        if condition is not None:
+            uri = {"Fn::If": [condition, uri, NO_VALUE]}
         op: dict[str, Json] = {INTEGRATION: {"type": "aws_proxy", "httpMethod": "POST", "uri": uri},
                                "responses": {}}
         if timeout is not None:

@@ -106,6 +106,9 @@ def api(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
     op = editor.add_lambda_integration(http_path, method, lambda_uri(ctx.partition, function_arn),
                                        condition=target.condition,
                                        timeout=plain(props.get("TimeoutInMillis")))
+    from stackengine.transform.sam.conditions import record_method
+
+    record_method(ctx, api_id, http_path, normalize_method(method), target.condition)
     auth = props.get("Auth")
     if auth is not None:
         _check_event_auth(owner, name, auth, path + ("Auth",))
@@ -119,7 +122,6 @@ def api(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
         op["__SAM_REQUEST_PARAMETERS"] = _request_parameters(owner, name, props["RequestParameters"],
                                                              path + ("RequestParameters",))
     op["__SAM_EVENT"] = f"{owner}.{name}"
-    _ = normalize_method
 
 
 EVENT_AUTH_KEYS = frozenset({"Authorizer", "AuthorizationScopes", "ApiKeyRequired", "InvokeRole",
