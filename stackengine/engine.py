@@ -112,6 +112,15 @@ class _Rendered:
     transforms: list[str]
 
 
+def _custom_name_conflict(type_name: str, logical_id: str, old: Mapping[str, Json],
+                          new: Mapping[str, Json]) -> str | None:
+    """CloudFormation refuses to replace a resource whose custom name stays the same (the new
+    one is made before the old one goes, so the name is taken). Which property names a type is
+    data kept with the local provider's naming rules."""
+    from stackengine.providers.local.formats import custom_name_conflict
+    return custom_name_conflict(type_name, logical_id, old, new)
+
+
 def load_provider(name: str, state_path: str, config: EngineConfig) -> Provider:
     target = PROVIDERS.get(name)
     if target is None:
@@ -163,7 +172,8 @@ class Engine:
              max_parallel: int | None = None) -> StackRun:
         ref = StackRef(record.name, record.stack_id, record.account_id, record.region)
         return StackRun(self.store, self.provider, ref, record, schemas=self.schemas,
-                        max_parallel=max_parallel or self.config.max_parallel, listener=listener)
+                        max_parallel=max_parallel or self.config.max_parallel, listener=listener,
+                        replacement_conflict=_custom_name_conflict)
 
     def _new_record(self, name: str) -> StackRecord:
         stack_id = (f"arn:aws:cloudformation:{self.config.region}:{self.config.account_id}:"

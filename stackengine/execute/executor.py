@@ -195,6 +195,10 @@ class Executor:
     def _replace(self, want: ResourceDecl, have: ResourceState, props: Mapping[str, Json],
                  base: dict[str, Any]) -> bool:
         run = self.run
+        conflict = run.replacement_conflict(want.type, want.logical_id, have.properties, props) \
+            if run.replacement_conflict is not None else None
+        if conflict is not None:
+            return self._fail_before_call(want, have, conflict)
         run.put(replace(have, status=ResourceStatus.UPDATE_IN_PROGRESS, previous=have))
         run.event(have, "UPDATE_IN_PROGRESS", "Requested update requires the creation of a new "
                   "physical resource; hence creating one.")

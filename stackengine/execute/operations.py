@@ -23,6 +23,8 @@ from stackengine.state.base import (
 )
 
 Json = Any
+# (type, logical ID, old properties, new properties) → why the replacement is refused, or None
+ReplacementCheck = Callable[[str, str, Mapping[str, Any], Mapping[str, Any]], "str | None"]
 
 
 class OperationFailed(Exception):
@@ -46,7 +48,9 @@ class StackRun:
 
     def __init__(self, store: StateStore, provider: Provider, stack: StackRef,
                  record: StackRecord, *, schemas: SchemaSource | None = None,
-                 max_parallel: int = 10, listener: EventListener | None = None) -> None:
+                 max_parallel: int = 10, listener: EventListener | None = None,
+                 replacement_conflict: ReplacementCheck | None = None) -> None:
+        self.replacement_conflict = replacement_conflict
         self.store = store
         self.provider = provider
         self.stack = stack

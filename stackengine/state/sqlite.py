@@ -291,7 +291,10 @@ class SqliteStateStore:
         params = {p.name: p.display for p in record.parameters}
         with self._tx() as conn:
             conn.execute("INSERT OR REPLACE INTO template_versions VALUES (?,?,?,?,?)",
-                         (record.stack_id, record.serial, now_iso(), _dumps(record.template),
+                         (record.stack_id, record.serial, now_iso(),
+                          # the template as written (the rendered one has NoEcho values folded in)
+                          _dumps(record.template_body if record.template_body is not None
+                                 else record.template),
                           _dumps(params)))
 
     def template_versions(self, stack_id: str) -> list[dict[str, Json]]:

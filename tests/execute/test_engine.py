@@ -209,3 +209,30 @@ def test_second_writer_gets_clear_error_at_once(tmp_path):
     t.join()
     assert not errors
     assert first.stack("basic").status is StackStatus.CREATE_COMPLETE
+
+
+NAMED = """
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: fixed
+      FifoQueue: %s
+"""
+
+
+def test_replacing_a_custom_named_resource_is_refused(engine, tmp_path, provider):
+    engine.deploy(req(tmp_path, NAMED % "false", "named"))
+    rec = engine.deploy(req(tmp_path, NAMED % "true", "named")).record  # FifoQueue is create-only
+    assert rec.status is StackStatus.UPDATE_ROLLBACK_COMPLETE
+    reasons = [e.reason for e in engine.events("named") if e.status == "UPDATE_FAILED"]
+    assert reasons and "custom-named resource requires replacing" in reasons[0]
+    assert len(provider.resources) == 1
+
+
+def test_template_versions_keep_noecho_out(engine, tmp_path):
+    engine.deploy(req(tmp_path, BASIC, Secret="very-secret"))
+    record = engine.stack("basic")
+    versions = engine.store.template_versions(record.stack_id)
+    assert "very-secret" not in json.dumps(versions)
+    assert versions[-1]["Parameters"]["Secret"] == "****"
