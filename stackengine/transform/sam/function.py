@@ -38,7 +38,7 @@ PASSTHROUGH = ("Handler", "Runtime", "FunctionName", "Description", "MemorySize"
                "VpcConfig", "Environment", "KmsKeyArn", "ReservedConcurrentExecutions", "Layers",
                "EphemeralStorage", "ImageConfig", "FileSystemConfigs", "CodeSigningConfigArn",
                "Architectures", "SnapStart", "RuntimeManagementConfig", "LoggingConfig",
-               "RecursiveLoop", "SourceKMSKeyArn", "PackageType", "CapacityProviderConfig",
+               "RecursiveLoop", "PackageType", "CapacityProviderConfig",
                "FunctionScalingConfig", "TenancyConfig", "DurableConfig", "PublishToLatestPublished")
 
 
@@ -113,6 +113,8 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
 
         lambda_props["CapacityProviderConfig"] = function_capacity_config(props["CapacityProviderConfig"])
     lambda_props["Code"] = _code(logical_id, props, ctx, path)
+    if props.get("SourceKMSKeyArn") is not None and isinstance(lambda_props["Code"], dict):
+        lambda_props["Code"]["SourceKMSKeyArn"] = plain(props["SourceKMSKeyArn"])
     if props.get("PackageType", "Zip") == "Zip" and (props.get("Handler") is None or props.get("Runtime") is None) \
             and "ImageUri" not in props:
         raise fail(f"Resource with id [{logical_id}] is invalid. Runtime and Handler needs to be present when "
@@ -143,7 +145,17 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
     target = FunctionTarget(logical_id, props, ctx, condition, path=path,
                             attributes={k: res[k] for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in res})
     role_arn = props.get("Role")
-    if role_arn is None:
+    no_value = {"Ref": "AWS::NoValue"}
+    if isinstance(role_arn, dict) and isinstance(role_arn.get("Fn::If"), list) and len(role_arn["Fn::If"]) == 3 \
+            and role_arn["Fn::If"][1] == no_value:
+        # `Role: !If [Cond, !Ref AWS::NoValue, arn]`: SAM's role exists exactly when Cond holds.
+        cond, _, other = role_arn["Fn::If"]
+        role_id = f"{logical_id}Role"
+        target.role = policies.function_role(logical_id, role_id, props, ctx, path, cond, attributes)
+        target.role_id = role_id
+        ctx.add(role_id, target.role)
+        lambda_props["Role"] = {"Fn::If": [cond, getatt(role_id, "Arn"), plain(other)]}
+    elif role_arn is None:
         role_id = f"{logical_id}Role"
         target.role = policies.function_role(logical_id, role_id, props, ctx, path, condition,
                                              attributes)
@@ -195,9 +207,6 @@ def _code(logical_id: str, props: dict[str, Json], ctx: SamContext, path: tuple[
     if not sources:
         raise fail(f"Resource with id [{logical_id}] is invalid. Only one of 'CodeUri' or "
                    "'InlineCode' must be set. Neither was specified.", path)
-    if "InlineCode" in sources and "CodeUri" in sources:
-        raise fail(f"Resource with id [{logical_id}] is invalid. Both 'CodeUri' and 'InlineCode' "
-                   "cannot be set", path)
     if "ImageUri" in sources:
         if len(sources) > 1:
             raise fail(f"Resource with id [{logical_id}] is invalid. 'ImageUri' cannot be combined "
@@ -205,7 +214,7 @@ def _code(logical_id: str, props: dict[str, Json], ctx: SamContext, path: tuple[
         return {"ImageUri": plain(props["ImageUri"])}
     if "InlineCode" in sources:
         return {"ZipFile": plain(props["InlineCode"])}
-    uri = resolve_parameters(props["CodeUri"], ctx)
+    uri = props["CodeUri"]
     if isinstance(uri, str) and "{{resolve:" in uri:
         raise fail(f"Resource with id [{logical_id}] is invalid. Dynamic references are not supported in "
                    "'CodeUri'.", path + ("CodeUri",))

@@ -33,7 +33,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
         "EphemeralStorage", "FunctionUrlConfig", "SnapStart", "RuntimeManagementConfig",
         "LoggingConfig", "RecursiveLoop", "SourceKMSKeyArn", "AutoPublishAliasAllProperties",
         "CapacityProviderConfig", "FunctionScalingConfig", "VersionDeletionPolicy",
-        "PublishToLatestPublished", "TenancyConfig", "DurableConfig",
+        "PublishToLatestPublished", "TenancyConfig", "DurableConfig", "RolePath",
     ),
     "Api": (
         "Auth", "Name", "DefinitionUri", "CacheClusterEnabled", "CacheClusterSize", "MergeDefinitions",

@@ -73,6 +73,9 @@ def _check_not_taken(ctx: SamContext, logical_id: str, sam_type: str) -> bool:
         return False
     if isinstance(existing, dict) and existing.get("Type") == sam_type:
         return True
+    if isinstance(existing, dict) and str(existing.get("Type", "")).startswith("AWS::Serverless::"):
+        # The reference replaces a same-named SAM resource with the implicit API.
+        return False
     raise fail(f"Resource with id [{logical_id}] is invalid. This logical ID is reserved for the "
                "implicit API SAM creates from function events; rename the resource.",
                ("Resources", logical_id))

@@ -156,7 +156,8 @@ def _alias(target: StateMachineTarget, props: dict[str, Json], res: dict[str, Js
     ctx.add(version_id, resource("AWS::StepFunctions::StateMachineVersion", {
         "StateMachineArn": ref(logical_id),
         "StateMachineRevisionId": getatt(logical_id, "StateMachineRevisionId")},
-        condition=target.condition, DeletionPolicy="Retain", UpdateReplacePolicy="Retain"))
+        condition=target.condition, DeletionPolicy=res.get("DeletionPolicy", "Retain"),
+        UpdateReplacePolicy=res.get("UpdateReplacePolicy", "Retain")))
     alias_id = f"{logical_id}Alias{alias}"
     if isinstance(preference, dict):
         deployment = {k: plain(v) for k, v in preference.items()}

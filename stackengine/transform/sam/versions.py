@@ -170,6 +170,8 @@ def _config_name(type_: Json) -> Json:
     if isinstance(type_, dict) and "Fn::If" in type_ and len(type_) == 1:
         cond, then, other = type_["Fn::If"]
         return {"Fn::If": [cond, _config_name(then), _config_name(other)]}
+    if isinstance(type_, dict) and list(type_) == ["Fn::Sub"] and type_["Fn::Sub"] in KNOWN_DEPLOYMENT_TYPES:
+        type_ = type_["Fn::Sub"]
     if isinstance(type_, str) and type_ in KNOWN_DEPLOYMENT_TYPES:
         return {"Fn::Sub": ["CodeDeployDefault.Lambda${ConfigName}", {"ConfigName": type_}]}
     return plain(type_)
