@@ -60,6 +60,7 @@ class ConditionModel:
     allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Parameter name → its AllowedValues (only for parameters that some atom compares)."""
     _cache: dict[tuple[frozenset[str], frozenset[str]], Scenarios] = field(default_factory=dict)
+    _possible: dict[frozenset[tuple[str, bool]], bool] = field(default_factory=dict)
     _atoms_of: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
@@ -156,6 +157,42 @@ class ConditionModel:
             self._atoms_of[name] = result
         return result
 
+    # -- satisfiability -------------------------------------------------------------------
+    def units_of(self, name: str) -> frozenset[str]:
+        """What a condition's outcome is decided by: parameters it compares (all atoms of one
+        parameter move together) and free atoms."""
+        return frozenset(self.atoms[a].group or a for a in self.atoms_of(name) if a in self.atoms)
+
+    def possible(self, partial: Mapping[str, bool]) -> bool:
+        """Can some parameter values give these conditions these values? Conditions that share no
+        parameter are independent, so each group of related ones is decided on its own (small)
+        enumeration; an enumeration cut short by the bound answers "possible" (check, not skip)."""
+        names = [n for n in partial if n in self.formulas]
+        for component in _components(names, self.units_of):
+            key = frozenset((n, partial[n]) for n in component)
+            if key not in self._possible:
+                self._possible[key] = self._satisfiable(component, partial)
+            if not self._possible[key]:
+                return False
+        return True
+
+    def _satisfiable(self, names: list[str], partial: Mapping[str, bool]) -> bool:
+        atom_keys: set[str] = set()
+        for name in names:
+            atom_keys |= self.atoms_of(name)
+        choices = self._choices(sorted(atom_keys))
+        for combo in itertools.islice(itertools.product(*choices), MAX_ATOM_ASSIGNMENTS):
+            atoms: dict[str, bool] = {}
+            for part in combo:
+                atoms.update(part)
+            memo: dict[str, bool] = {}
+            if all(self.value(n, atoms, memo) == partial[n] for n in names):
+                return True
+        total = 1
+        for options in choices:
+            total *= len(options)
+        return total > MAX_ATOM_ASSIGNMENTS
+
     # -- scenarios ------------------------------------------------------------------------
     def scenarios(self, names: Iterable[str], required: Iterable[str] = ()) -> Scenarios:
         """Distinct truth assignments of `names` that some parameter values produce, restricted to
@@ -219,6 +256,23 @@ class ConditionModel:
                 options.append({a.key: False for a in atoms})  # some other value
             choices.append(options or [{a.key: False for a in atoms}])
         return choices
+
+
+def _components(names: list[str], units_of: Any) -> list[list[str]]:
+    """Group condition names that share a unit (transitively)."""
+    groups: list[tuple[set[str], list[str]]] = []
+    for name in names:
+        units = set(units_of(name))
+        merged_units, merged_names = set(units), [name]
+        rest = []
+        for group_units, group_names in groups:
+            if group_units & units:
+                merged_units |= group_units
+                merged_names.extend(group_names)
+            else:
+                rest.append((group_units, group_names))
+        groups = rest + [(merged_units, merged_names)]
+    return [group_names for _, group_names in groups]
 
 
 def _comparable(value: Json) -> Json:

@@ -102,17 +102,65 @@ class ScenarioRunner:
 
     def evaluate(self, value: Json, path: TemplatePath, own: str | None, scope: Scope = Scope.RESOURCE,
                  ) -> Iterator[tuple[Json, list[Diagnostic]]]:
-        """(resolved value, diagnostics) per scenario; an info diagnostic first if cut short."""
-        names, required = self.names_for(value, own)
-        found = self.scenarios(names, required)
-        if found.truncated:
-            yield NO_VALUE, [Diagnostic(CUT_SHORT, f"{len(found.assignments)} condition scenarios checked; "
-                                        "more exist (conditions " + ", ".join(sorted(names)) + ")", path,
-                                        severity=Severity.INFO)]
-        for assignment in found.assignments:
+        """(resolved value, diagnostics) per scenario; then an info diagnostic if cut short."""
+        results, truncated = self.run(value, path, own, scope)
+        yield from results
+        if truncated:
+            yield NO_VALUE, [self.cut_short(path, len(results))]
+
+    def cut_short(self, path: TemplatePath, count: int) -> Diagnostic:
+        return Diagnostic(CUT_SHORT, f"{count} condition scenarios checked; more exist (too many "
+                          "combinations of conditions here)", path, severity=Severity.INFO)
+
+    def run(self, value: Json, path: TemplatePath, own: str | None, scope: Scope = Scope.RESOURCE,
+            ) -> tuple[list[tuple[Json, list[Diagnostic]]], bool]:
+        """Evaluate `value` along every path of condition decisions it actually takes.
+
+        Conditions are decided lazily, when the evaluator asks for one (an Fn::If, or whether a
+        referenced resource exists); each decision that could go both ways (given the decisions
+        taken so far) is explored both ways. A chain of 24 nested Fn::Ifs is 25 runs, not 2^24.
+        At most `limit` runs; (results, True) when more paths remained."""
+        def one(decide: Any) -> tuple[Json, list[Diagnostic]]:
             sink = DiagnosticSink()
-            resolved = Evaluator(self.context(assignment), sink, scope).resolve(value, path)
-            yield resolved, [_grade(d) for d in sink.items if self._keep(d)]
+            resolved = Evaluator(self.lazy_context(decide), sink, scope).resolve(value, path)
+            return resolved, [_grade(d) for d in sink.items if self._keep(d)]
+
+        return self.explore(one, own)
+
+    def explore(self, fn: Any, own: str | None) -> tuple[list[Any], bool]:
+        """fn(decide) once per path of condition decisions; (results, cut short?)."""
+        model = self.tc.conditions
+        from stackengine.validate import branches
+
+        limit = self.tc.options.max_scenarios or branches.MAX_SCENARIOS
+        start: dict[str, bool] = {own: True} if own else {}
+        if own and not model.possible(start):
+            return [], False
+        pending = [start]
+        results: list[Any] = []
+        while pending:
+            if len(results) >= limit:
+                return results, True
+            decisions = dict(pending.pop())
+
+            def decide(name: str, decisions: dict[str, bool] = decisions) -> bool:
+                if name not in decisions:
+                    if name not in model.formulas:
+                        return False
+                    can_true = model.possible({**decisions, name: True})
+                    can_false = model.possible({**decisions, name: False})
+                    if can_true and can_false:
+                        pending.append({**decisions, name: False})
+                    decisions[name] = can_true
+                return decisions[name]
+
+            results.append(fn(decide))
+        return results, False
+
+    def lazy_context(self, decide: Any) -> EvalContext:
+        return replace(self.tc.base, condition_values=lambda name, path: decide(name),
+                       resources=_Existing(self.types, self.conditions, decide, True),
+                       inactive_resources=_Existing(self.types, self.conditions, decide, False))
 
     def _keep(self, d: Diagnostic) -> bool:
         if d.code in _REF_CODES and "is not created because its condition" in d.message:
@@ -123,6 +171,35 @@ class ScenarioRunner:
             return True
         raw = _at(self.tc.template, d.path)
         return any(ref.target in self.tc.resources for ref in find_references(raw))
+
+
+class _Existing(Mapping[str, str]):
+    """Resources that exist (or, with `exists=False`, do not, mapped to their false condition)
+    under lazily taken condition decisions: asking about a conditional resource decides its
+    condition."""
+
+    def __init__(self, types: Mapping[str, str], conditions: Mapping[str, str], decide: Any, exists: bool) -> None:
+        self.types, self.conditions, self.decide, self.exists = types, conditions, decide, exists
+
+    def _holds(self, logical_id: str) -> bool:
+        condition = self.conditions.get(logical_id)
+        return condition is None or bool(self.decide(condition))
+
+    def __contains__(self, logical_id: object) -> bool:
+        if not isinstance(logical_id, str) or logical_id not in self.types:
+            return False
+        return self._holds(logical_id) == self.exists
+
+    def __getitem__(self, logical_id: str) -> str:
+        if logical_id not in self:
+            raise KeyError(logical_id)
+        return self.types[logical_id] if self.exists else self.conditions[logical_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return (lid for lid in self.types if lid in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def check_resources(tc: TemplateContext) -> list[Diagnostic]:
@@ -181,10 +258,9 @@ def _check_value(runner: ScenarioRunner, checker: SchemaChecker | None, node: Ma
     """Check `value` under every scenario of its conditions. When they are too many and the value
     is a literal mapping or list, its members are checked one by one instead (each under its own,
     fewer, conditions) and the container by itself: independent Fn::Ifs never multiply."""
-    names, required = runner.names_for(value, own)
-    found = runner.scenarios(names, required)
+    results, truncated = runner.run(value, path, own)
     splittable = isinstance(value, (dict, list)) and not (isinstance(value, dict) and _is_intrinsic(value))
-    if found.truncated and splittable:
+    if truncated and splittable:
         members = value.items() if isinstance(value, dict) else enumerate(value)
         for key, member in members:
             child = checker.child_schema(node, key) if checker is not None else {}
@@ -193,26 +269,44 @@ def _check_value(runner: ScenarioRunner, checker: SchemaChecker | None, node: Ma
             for present in _presence(runner, value, path, own):
                 out.extend(checker.check_value(present, node, path, shallow=True))
         return
-    for resolved, diagnostics in runner.evaluate(value, path, own):
+    if truncated:
+        out.extend([runner.cut_short(path, len(results))])
+    for resolved, diagnostics in results:
         out.extend(diagnostics)
         if resolved is NO_VALUE or checker is None or (packageable and isinstance(resolved, str)):
             continue
         out.extend(checker.check_value(resolved, node, path))
 
 
-def _presence(runner: ScenarioRunner, container: Json, path: TemplatePath, own: str | None) -> Iterator[Json]:
-    """The container's members that are there (not AWS::NoValue), per scenario of the Fn::If
-    chains at the members' roots: what required/unknown-key/count checks look at."""
+def _presence(runner: ScenarioRunner, container: Json, path: TemplatePath, own: str | None) -> list[Json]:
+    """The container with the members that are there (not AWS::NoValue), per path of decisions of
+    the Fn::If chains at the members' roots: what required/unknown-key/count checks look at.
+    A member whose value itself depends on conditions stands in as an unknown value (its own
+    checks ran already)."""
     members = list(container.items()) if isinstance(container, Mapping) else list(enumerate(container))
-    names: set[str] = set()
-    for _, value in members:
-        names.update(root_if_conditions(value))
-    own_set = {own} if own else set()
-    for assignment in runner.scenarios(names | own_set, own_set).assignments:
-        ctx = runner.context(assignment)
-        resolved = [(key, _resolve_quietly(ctx, value, path + (key,))) for key, value in members]
-        kept = [(key, value) for key, value in resolved if value is not NO_VALUE]
-        yield dict(kept) if isinstance(container, Mapping) else [value for _, value in kept]
+    ctx = runner.lazy_context(lambda name: False)
+    stand_ins: dict[Any, Json] = {}
+    for key, value in members:
+        if next(if_conditions(value), None) is None:
+            stand_ins[key] = _resolve_quietly(ctx, value, path + (key,))
+        else:
+            stand_ins[key] = Unknown(None)
+
+    def one(decide: Any) -> Json:
+        kept = []
+        for key, value in members:
+            node = value
+            while isinstance(node, dict) and len(node) == 1 and "Fn::If" in node and \
+                    isinstance(node["Fn::If"], list) and len(node["Fn::If"]) == 3 and isinstance(node["Fn::If"][0], str):
+                arg = node["Fn::If"]
+                node = arg[1] if decide(arg[0]) else arg[2]
+            if node == {"Ref": "AWS::NoValue"} or stand_ins[key] is NO_VALUE:
+                continue
+            kept.append((key, stand_ins[key]))
+        return dict(kept) if isinstance(container, Mapping) else [v for _, v in kept]
+
+    results, _ = runner.explore(one, own)
+    return results
 
 
 _REF_CODES = ("E1010", "E1019", "E1020")

@@ -95,12 +95,18 @@ def test_scenarios_are_bounded() -> None:
         (("C1", True), ("C2", True)), (("C1", True), ("C2", False))}
 
 
-def test_cut_short_is_reported_and_fast(check) -> None:
-    conditions = "\n".join(f"  C{i}: !Equals [!Ref P{i}, x]" for i in range(24))
-    parameters = "\n".join(f"  P{i}: {{Type: String}}" for i in range(24))
-    nested = "Q1"
+def _many(n: int) -> tuple[str, str]:
+    conditions = "\n".join(f"  C{i}: !Equals [!Ref P{i}, x]" for i in range(n))
+    parameters = "\n".join(f"  P{i}: {{Type: String}}" for i in range(n))
+    return parameters, conditions
+
+
+def test_nested_chain_is_explored_path_by_path(check) -> None:
+    # 24 nested Fn::Ifs: 25 outcomes, checked exactly (not 2^24 assignments, not cut short).
+    parameters, conditions = _many(24)
+    nested = "9000"
     for i in range(24):
-        nested = f"!If [C{i}, {nested}, Q{i}]"
+        nested = f"!If [C{i}, {nested}, {i}]"
     start = time.perf_counter()
     report = check(f"""
 Parameters:
@@ -111,7 +117,28 @@ Resources:
   Q:
     Type: AWS::SQS::Queue
     Properties:
-      QueueName: {nested}
+      DelaySeconds: {nested}
+""")
+    assert time.perf_counter() - start < 5
+    assert "I3001" not in codes(report)
+    assert [d.message for d in report.errors] == ["9000 is out of range: must be at most 900"]
+
+
+def test_cut_short_is_reported_and_fast(check) -> None:
+    # 24 independent Fn::Ifs inside one intrinsic: 2^24 paths; bounded, and said so.
+    parameters, conditions = _many(24)
+    parts = ", ".join(f"!If [C{i}, a, b]" for i in range(24))
+    start = time.perf_counter()
+    report = check(f"""
+Parameters:
+{parameters}
+Conditions:
+{conditions}
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Join ["", [{parts}]]
 """)
     assert time.perf_counter() - start < 5
     assert "I3001" in codes(report)
