@@ -260,7 +260,8 @@ def _add_cors(logical_id: str, props: dict[str, Json], editor: SwaggerEditor, pa
     if config.get("AllowCredentials") is True and origin == "'*'":
         raise fail(f"Resource with id [{logical_id}] is invalid. Cors AllowOrigin must not be '*' when "
                    "AllowCredentials is true.", path + ("Cors",))
-    openapi3 = is_openapi3(editor.doc)
+    version = props.get("OpenApiVersion")
+    openapi3 = version is not None and bool(_OPENAPI3.match(str(version)))
     for api_path in list(editor.paths):
         item = editor.paths[api_path]
         if not isinstance(item, dict):

@@ -78,9 +78,6 @@ def _authorizer(api_id: str, name: str, spec: Json, ctx: SamContext, path: tuple
                 condition: Json) -> dict[str, Json]:
     if not isinstance(spec, dict):
         raise _invalid(api_id, f"Authorizer {name} must be a map.", path)
-    for key in spec:
-        if key not in AUTHORIZER_KEYS:
-            raise _invalid(api_id, f"Authorizer {name} has an invalid property '{key}'.", path + (key,))
     identity = spec.get("Identity") or {}
     if not isinstance(identity, dict):
         raise _invalid(api_id, f"Authorizer {name} Identity must be a map.", path + ("Identity",))

@@ -92,11 +92,14 @@ def _destination(target: FunctionTarget, config_id: str, when: str, dest: Json,
         destination = getatt(created_id, "Arn") if type_ == "SQS" else ref(created_id)
     elif isinstance(destination, dict) and "Fn::If" in destination:
         destination = _conditional_created(target, config_id, when, type_, destination)
-    policy_resource: Json = destination
     if type_ == "S3Bucket":
-        policy_resource = [destination, {"Fn::Join": ["/", [destination, "*"]]}] if False else destination
-    target.add_inline_policy(f"{config_id}{when}{type_}Policy", {"Statement": [
-        {"Action": action, "Effect": "Allow", "Resource": policy_resource}]})
+        from stackengine.transform.sam.events.pull import s3_destination_statements
+
+        statements = s3_destination_statements(destination)
+        type_ = "S3"
+    else:
+        statements = [{"Action": action, "Effect": "Allow", "Resource": destination}]
+    target.add_inline_policy(f"{config_id}{when}{type_}Policy", {"Statement": statements})
     return {"Destination": destination}
 
 

@@ -11,7 +11,8 @@ from stackengine.transform.sam.logical_ids import digest
 
 
 def add_http_domain(logical_id: str, domain: Json, ctx: SamContext, path: tuple[Any, ...],
-                    condition: Json, stage_id: str, tag: str = "httpapi:createdBy") -> None:
+                    condition: Json, stage_id: str, tag: str = "httpapi:createdBy",
+                    tags: dict[str, Json] | None = None) -> None:
     if not isinstance(domain, dict):
         raise fail(f"Resource with id [{logical_id}] is invalid. Invalid property type 'Domain'.", path)
     name = domain.get("DomainName")
@@ -30,7 +31,7 @@ def add_http_domain(logical_id: str, domain: Json, ctx: SamContext, path: tuple[
         if domain.get(key) is not None:
             config[key] = plain(domain[key])
     domain_props: dict[str, Json] = {"DomainName": plain(name), "DomainNameConfigurations": [config],
-                                     "Tags": {tag: "SAM"}}
+                                     "Tags": dict(tags) if tags else {tag: "SAM"}}
     if domain.get("MutualTlsAuthentication") is not None:
         domain_props["MutualTlsAuthentication"] = plain(domain["MutualTlsAuthentication"])
     ctx.add(domain_id, resource("AWS::ApiGatewayV2::DomainName", domain_props, condition=condition))

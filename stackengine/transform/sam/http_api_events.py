@@ -33,6 +33,8 @@ def translate_http_api_event(target: FunctionTarget, name: str, props: dict[str,
     owner = target.logical_id
     api = props.get("ApiId")
     api_id = api_id_of(api)
+    if isinstance(api, str) and ctx.type_of(api) == HTTP_API:
+        api_id = api
     api_res = ctx.resources.get(api_id) if api_id else None
     if api_id is not None and (not isinstance(api_res, dict) or api_res.get("Type") != HTTP_API):
         raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. ApiId "

@@ -98,6 +98,9 @@ def translate_state_machine(logical_id: str, res: dict[str, Json], ctx: SamConte
         role_id = f"{logical_id}Role"
         managed: list[Json] = []
         inline: list[Json] = []
+        tracing = props.get("Tracing")
+        if isinstance(tracing, dict) and tracing.get("Enabled") is True:
+            managed.append(policies.managed_arn(ctx, "AWSXrayWriteOnlyAccess"))
         policies.apply_policies(role_id, logical_id, props.get("Policies"), ctx, managed, inline,
                                 path + ("Policies",))
         role_props: dict[str, Json] = {

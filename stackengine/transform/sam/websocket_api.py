@@ -101,12 +101,16 @@ def translate_websocket_api(logical_id: str, res: dict[str, Json], ctx: SamConte
             "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
                                      f"${{{logical_id}.ApiId}}/{stage_name}/{key}"}}, condition=condition))
     stage_id = _stage(logical_id, props, stage_name, tags, ctx, condition)
+    if props.get("RouteSettings") is not None:
+        # Route settings name routes, so the stage waits for them.
+        ctx.output[stage_id]["DependsOn"] = [f"{logical_id}{route_name(k)}Route" for k in routes]
     ctx.refs[(logical_id, "Stage")] = ref(stage_id)
     if props.get("Domain") is not None:
         from stackengine.transform.sam.http_api_domain import add_http_domain
 
         add_http_domain(logical_id, resolve_parameters(props["Domain"], ctx, pseudo=True), ctx,
-                        path + ("Domain",), condition, stage_id, tag=TAG)
+                        path + ("Domain",), condition, stage_id, tag=TAG,
+                        tags=tags if props.get("PropagateTags") else None)
 
 
 def _auth(logical_id: str, props: dict[str, Json], routes: dict[str, Json], ctx: SamContext,

@@ -71,15 +71,20 @@ def _destination_policy(target: FunctionTarget, name: str, props: dict[str, Json
                        "invalid. Destination is required when Type is set.",
                        path + ("DestinationConfig", "OnFailure"))
         action, suffix = actions[type_]
-        resource_arn: Json = destination
         if type_ == "S3":
-            resource_arn = [destination, {"Fn::Sub": ["${Arn}/*", {"Arn": destination}]}] \
-                if False else destination
-        target.add_inline_policy(f"{target.logical_id}{name}{suffix}", {"Statement": [
-            {"Action": action, "Effect": "Allow", "Resource": resource_arn}]})
+            statements = s3_destination_statements(destination)
+        else:
+            statements = [{"Action": action, "Effect": "Allow", "Resource": destination}]
+        target.add_inline_policy(f"{target.logical_id}{name}{suffix}", {"Statement": statements})
     out = {k: plain(v) for k, v in config.items() if k != "OnFailure"}
     out["OnFailure"] = {k: plain(v) for k, v in on_failure.items() if k != "Type"}
     return out
+
+
+def s3_destination_statements(bucket_arn: Json) -> list[Json]:
+    """Writing failed records to a bucket: PutObject on its objects, ListBucket on the bucket."""
+    return [{"Action": "s3:PutObject", "Effect": "Allow", "Resource": {"Fn::Join": ["/", [bucket_arn, "*"]]}},
+            {"Action": "s3:ListBucket", "Effect": "Allow", "Resource": bucket_arn}]
 
 
 def _secrets_policy(target: FunctionTarget, name: str, props: dict[str, Json], path: Path,

@@ -261,7 +261,8 @@ def cognito(target: FunctionTarget, name: str, props: dict[str, Json], path: Pat
         raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
                    "invalid. Cognito events must reference a Cognito UserPool in the same template.",
                    path + ("UserPool",))
-    target.permission(name, "cognito-idp.amazonaws.com", source_arn=getatt(pool_id, "Arn"))
+    # One permission per function covers every pool trigger, as the reference names it.
+    target.permission("Cognito", "cognito-idp.amazonaws.com", source_arn=getatt(pool_id, "Arn"))
     pool_props = pool.setdefault("Properties", {})
     config = pool_props.setdefault("LambdaConfig", {})
     triggers = props["Trigger"] if isinstance(props["Trigger"], list) else [props["Trigger"]]

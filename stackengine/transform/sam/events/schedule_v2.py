@@ -30,15 +30,23 @@ def schedule_v2(target: Any, name: str, props: dict[str, Json], path: tuple[Any,
     elif not props.get("OmitName"):
         out["Name"] = schedule_id
     schedule_target: dict[str, Json] = {"Arn": target.arn}
+    role_policies: list[Json] = [
+        {"PolicyName": f"{schedule_id}{target.schedule_policy_suffix}",
+         "PolicyDocument": {"Statement": [{"Action": target.invoke_action, "Effect": "Allow",
+                                           "Resource": target.arn}]}}]
+    if props.get("DeadLetterConfig") is not None:
+        schedule_target["DeadLetterConfig"] = dead_letter_config(
+            target.logical_id, name, schedule_id, props["DeadLetterConfig"], path + ("DeadLetterConfig",),
+            target.add, principal="scheduler.amazonaws.com", source=getatt(schedule_id, "Arn"))
+        role_policies.append({"PolicyName": f"{schedule_id}SQSPolicy", "PolicyDocument": {"Statement": [
+            {"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": schedule_target["DeadLetterConfig"]["Arn"]}]}})
     if props.get("RoleArn") is not None:
         schedule_target["RoleArn"] = plain(props["RoleArn"])
     else:
         role_id = f"{schedule_id}Role"
         target.add(role_id, resource("AWS::IAM::Role", {
             "AssumeRolePolicyDocument": assume_role("scheduler.amazonaws.com"),
-            "Policies": [{"PolicyName": f"{schedule_id}{target.schedule_policy_suffix}",
-                          "PolicyDocument": {"Statement": [{"Action": target.invoke_action,
-                                                            "Effect": "Allow", "Resource": target.arn}]}}],
+            "Policies": role_policies,
             "PermissionsBoundary": plain(props.get("PermissionsBoundary")),
         }))
         schedule_target["RoleArn"] = getatt(role_id, "Arn")
@@ -46,9 +54,5 @@ def schedule_v2(target: Any, name: str, props: dict[str, Json], path: tuple[Any,
         schedule_target["Input"] = plain(props["Input"])
     if props.get("RetryPolicy") is not None:
         schedule_target["RetryPolicy"] = plain(props["RetryPolicy"])
-    if props.get("DeadLetterConfig") is not None:
-        schedule_target["DeadLetterConfig"] = dead_letter_config(
-            target.logical_id, name, schedule_id, props["DeadLetterConfig"], path + ("DeadLetterConfig",),
-            target.add, principal="scheduler.amazonaws.com", source=getatt(schedule_id, "Arn"))
     out["Target"] = schedule_target
     target.add(schedule_id, resource("AWS::Scheduler::Schedule", out))
