@@ -121,6 +121,18 @@ def _custom_name_conflict(type_name: str, logical_id: str, old: Mapping[str, Jso
     return custom_name_conflict(type_name, logical_id, old, new)
 
 
+def locator(source: Any, file: str) -> Callable[[Any], Any]:
+    """template path → Span in `file`, from the positions decoding kept."""
+    from stackengine.diagnostics import Span
+    from stackengine.template.marks import locate
+
+    def find(path: Any) -> Span | None:
+        mark = locate(source, path)
+        return Span(file, mark[0], mark[1]) if mark else None
+
+    return find
+
+
 def load_provider(name: str, state_path: str, config: EngineConfig) -> Provider:
     target = PROVIDERS.get(name)
     if target is None:
@@ -252,7 +264,8 @@ class Engine:
             secrets |= {str(p.value) for p in record.parameters if p.no_echo and p.value}
             changes = diff(processed.resources, deployed, schemas=self.schemas,
                            changed_parameters=changed,
-                           source_resources=processed.source.get("Resources"), secrets=secrets)
+                           source_resources=processed.source.get("Resources"), secrets=secrets,
+                           locate=locator(processed.source, request.template_file))
             template = processed.rendered()
             same = (not creating and not changes and dict(record.template) == template
                     and {p.name: p.value for p in record.parameters} ==
@@ -492,7 +505,8 @@ class Engine:
 
     def graph(self, request: StackRequest) -> Any:
         from stackengine.graph import build_graph
-        return build_graph(self._render(request, None, None).processed.resources)
+        processed = self._render(request, None, None).processed
+        return build_graph(processed.resources, locator(processed.source, request.template_file))
 
 
 # -- AWS CLI shapes ---------------------------------------------------------------------------

@@ -11,13 +11,16 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import networkx as nx
 
-from stackengine.diagnostics import Diagnostic, TemplateError, TemplatePath, format_path
+from stackengine.diagnostics import Diagnostic, Span, TemplateError, TemplatePath, format_path
 from stackengine.intrinsics.references import RefKind, find_references
 from stackengine.template.model import ResourceDecl
+
+# Where a template path was written (file:line:col), when the caller knows.
+Locator = Callable[[TemplatePath], "Span | None"]
 
 CYCLE_CODE = "E3004"
 UNKNOWN_DEPENDENCY_CODE = "E3005"
@@ -45,7 +48,9 @@ class Edge:
 class ResourceGraph:
     """A DAG of resources (checked acyclic on construction) with deterministic orders."""
 
-    def __init__(self, types: Mapping[str, str], edges: Iterable[Edge]) -> None:
+    def __init__(self, types: Mapping[str, str], edges: Iterable[Edge],
+                 locate: Locator | None = None) -> None:
+        self._locate = locate
         self.types = dict(types)
         self.edges: list[Edge] = sorted(
             edges, key=lambda e: (e.dependent, e.dependency, e.kind.value, format_path(e.path)))
@@ -72,11 +77,15 @@ class ResourceGraph:
         for dependent, dependency in zip(chain, chain[1:]):
             edge = next(e for e in self.edges
                         if e.dependency == dependency and e.dependent == dependent)
+            where: TemplatePath = ("Resources", dependent) + edge.path
+            span = self._locate(where) if self._locate else None
             hops.append(f"{dependent} -> {dependency} ({edge.kind.value} at "
-                        f"{format_path(('Resources', dependent) + edge.path)})")
+                        f"{format_path(where)}{f', {span}' if span else ''})")
         message = ("Circular dependency between resources: " + " -> ".join(chain)
                    + "; " + "; ".join(hops))
-        raise TemplateError([Diagnostic(CYCLE_CODE, message, ("Resources", nodes[0]))])
+        path: TemplatePath = ("Resources", nodes[0])
+        raise TemplateError([Diagnostic(CYCLE_CODE, message, path,
+                                        self._locate(path) if self._locate else None)])
 
     # -- queries --------------------------------------------------------------------------
 
@@ -156,23 +165,26 @@ def resource_edges(resource: ResourceDecl, known: Mapping[str, object]) -> list[
     return edges
 
 
-def build_graph(resources: Mapping[str, ResourceDecl]) -> ResourceGraph:
-    """The graph of `resources`; TemplateError for unknown DependsOn targets or a cycle."""
+def build_graph(resources: Mapping[str, ResourceDecl],
+                locate: Locator | None = None) -> ResourceGraph:
+    """The graph of `resources`; TemplateError for unknown DependsOn targets or a cycle
+    (with file positions when `locate` is given)."""
     edges: list[Edge] = []
     problems: list[Diagnostic] = []
     for logical_id in sorted(resources):
         for edge in resource_edges(resources[logical_id], resources):
             if edge.kind is EdgeKind.DEPENDS_ON and edge.dependency not in resources:
+                where: TemplatePath = ("Resources", logical_id) + edge.path
                 problems.append(Diagnostic(
                     UNKNOWN_DEPENDENCY_CODE,
                     f"DependsOn refers to {edge.dependency!r}, which is not a resource of the "
-                    "template (or its condition is false)",
-                    ("Resources", logical_id) + edge.path))
+                    "template (or its condition is false)", where,
+                    locate(where) if locate else None))
                 continue
             edges.append(edge)
     if problems:
         raise TemplateError(problems)
-    return ResourceGraph({k: r.type for k, r in resources.items()}, edges)
+    return ResourceGraph({k: r.type for k, r in resources.items()}, edges, locate)
 
 
 def graph_from_dependencies(types: Mapping[str, str],

@@ -25,13 +25,14 @@ def graph(template: str, fmt: str, stack_name: str | None, parameter_overrides: 
     """Print the dependency graph of TEMPLATE (edges labelled Ref / GetAtt / DependsOn)."""
     from stackengine.cli.params import collect_parameters
     from stackengine.cli.render_cmd import default_stack_name
+    from stackengine.engine import locator
     from stackengine.graph import build_graph
     from stackengine.render import RenderOptions, render_file
 
     processed = render_file(template, RenderOptions(
         stack_name=stack_name or default_stack_name(template), region=resolve_region(region),
         account_id=account_id, parameters=collect_parameters(parameter_overrides, parameters_file)))
-    g = build_graph(processed.resources)
+    g = build_graph(processed.resources, locator(processed.source, template))
     if fmt == "json":
         click.echo(json.dumps(g.to_json(), indent=2))
     elif fmt == "mermaid":

@@ -158,3 +158,21 @@ def test_help_does_not_import_rich():
             "[m for m in sys.modules if m.startswith(('rich', 'boto3'))]\n")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                    env={**os.environ})
+
+
+def test_graph_cycle_names_positions(env, tmp_path):
+    (tmp_path / "cycle.yaml").write_text(
+        "Resources:\n  A:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+        "      QueueName: !GetAtt B.QueueName\n  B:\n    Type: AWS::SQS::Queue\n"
+        "    DependsOn: A\n")
+    result = env("graph", "cycle.yaml", code=1)
+    assert "E3004" in result.output and "A -> B -> A" in result.output
+    assert "cycle.yaml:5:" in result.output and "cycle.yaml:8:" in result.output
+    result = env("deploy", "cycle.yaml", code=1)
+    assert "Circular dependency" in result.output
+
+
+def test_continue_update_rollback_needs_failed_state(env):
+    env("deploy", "app.yaml")
+    result = env("continue-update-rollback", "app", code=1)
+    assert "UPDATE_ROLLBACK_FAILED" in result.output
