@@ -376,6 +376,8 @@ def _add_models(logical_id: str, props: dict[str, Json], editor: SwaggerEditor,
 def _add_request_models(logical_id: str, props: dict[str, Json], editor: SwaggerEditor,
                         path: tuple[Any, ...]) -> None:
     models = props.get("Models") or {}
+    version = props.get("OpenApiVersion")
+    openapi3 = is_openapi3(editor.doc) or (version is not None and bool(_OPENAPI3.match(str(version))))
     for api_path, method, op in editor.operations():
         model = op.pop("__SAM_REQUEST_MODEL", None)
         parameters = op.pop("__SAM_REQUEST_PARAMETERS", None)
@@ -386,7 +388,7 @@ def _add_request_models(logical_id: str, props: dict[str, Json], editor: Swagger
                 raise fail(f"Resource with id [{event.split('.')[0]}] is invalid. Event with id "
                            f"[{event.split('.')[-1]}] is invalid. Unable to find Model with name "
                            f"'{name}'", path)
-            if is_openapi3(editor.doc):
+            if openapi3:
                 op["requestBody"] = {"content": {"application/json": {
                     "schema": {"$ref": f"#/components/schemas/{name.lower()}"}}}}
                 if model.get("Required") is not None:
@@ -405,7 +407,7 @@ def _add_request_models(logical_id: str, props: dict[str, Json], editor: Swagger
                 entry = {"in": "query" if location == "querystring" else location, "name": pname,
                          "required": settings.get("Required", False) if isinstance(settings, dict) else False,
                          "type": "string"}
-                if is_openapi3(editor.doc):
+                if openapi3:
                     entry.pop("type")
                     entry["schema"] = {"type": "string"}
                 op.setdefault("parameters", []).append(entry)

@@ -141,7 +141,10 @@ def _named(name: str, document: Json) -> Json:
 
 def function_role(logical_id: str, role_id: str, props: dict[str, Json], ctx: SamContext,
                   path: tuple[Any, ...], condition: Json, attributes: dict[str, Json]) -> dict[str, Json]:
-    managed: list[Json] = [managed_arn(ctx, "service-role/AWSLambdaBasicExecutionRole")]
+    # Durable functions get the durable variant of the basic execution policy.
+    basic = "AWSLambdaBasicDurableExecutionRolePolicy" if props.get("DurableConfig") is not None \
+        else "AWSLambdaBasicExecutionRole"
+    managed: list[Json] = [managed_arn(ctx, f"service-role/{basic}")]
     tracing = props.get("Tracing")
     if tracing == "Active" or (is_intrinsic(tracing) and tracing is not None):
         managed.append(managed_arn(ctx, "AWSXrayWriteOnlyAccess"))

@@ -31,7 +31,7 @@ class SwaggerEditor:
     """Wraps one document (edited in place)."""
 
     def __init__(self, doc: dict[str, Json]) -> None:
-        if not isinstance(doc, dict) or not isinstance(doc.get("paths", {}), dict):
+        if not isinstance(doc, dict) or not isinstance(doc.get("paths") or {}, dict):
             raise fail("Invalid Swagger document: 'paths' must be a map")
         self.doc = doc
 

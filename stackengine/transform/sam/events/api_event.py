@@ -97,7 +97,7 @@ def api(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
     if not isinstance(body, dict):
         return
     editor = SwaggerEditor(body)
-    if editor.has_integration(http_path, method):
+    if editor.has_integration(http_path, method) and not api_props.get("MergeDefinitions"):
         raise fail(f"Resource with id [{api_id}] is invalid. API method '{method}' defined multiple "
                    f"times for path '{http_path}'.", path)
     function_arn = (f"${{{target.alias_id}}}" if target.alias_id else f"${{{owner}.Arn}}")

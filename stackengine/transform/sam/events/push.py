@@ -89,7 +89,11 @@ def sns(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
         enabled = plain(sqs_sub.get("Enabled"))
     else:
         queue_id = f"{target.logical_id}{name}Queue"
-        target.add(queue_id, resource("AWS::SQS::Queue", {}))
+        topic_id = topic.get("Ref") if isinstance(topic, dict) else None
+        topic_res = target.ctx.resources.get(topic_id) if isinstance(topic_id, str) else None
+        fifo = isinstance(topic_res, dict) and (topic_res.get("Properties") or {}).get("FifoTopic") is True
+        # A FIFO topic can only deliver to a FIFO queue.
+        target.add(queue_id, resource("AWS::SQS::Queue", {"FifoQueue": True} if fifo else {}))
         queue_arn = getatt(queue_id, "Arn")
         queue_url = ref(queue_id)
         policy_id = f"{target.logical_id}{name}QueuePolicy"
