@@ -59,8 +59,11 @@ class ResourceGraph:
         for edge in self.edges:
             g.add_edge(edge.dependency, edge.dependent)
         self.graph = g
-        self._check_acyclic()
-        self._order = list(nx.lexicographical_topological_sort(g))
+        try:
+            self._order = list(nx.lexicographical_topological_sort(g))
+        except nx.NetworkXUnfeasible:
+            self._check_acyclic()  # only now look for the cycle, to name it
+            raise
 
     def _check_acyclic(self) -> None:
         try:
