@@ -53,6 +53,19 @@ class DeployRequest:
     imports: tuple[str, ...] = ()
 
 
+def _settle(row: ResourceState, *, wanted: bool) -> ResourceState:
+    """A row as an update starts from it. After an UPDATE_FAILED kept without rollback, rows can
+    still carry the earlier update's leftovers: the old half of a replacement becomes `stale`
+    (deleted in this update's cleanup) and the current version is the base to roll back to."""
+    if row.previous is not None:
+        old = row.previous
+        stale = old if old.physical_id not in (None, row.physical_id) else row.stale
+        row = replace(row, previous=None, stale=stale)
+    if row.removing != (not wanted):
+        row = replace(row, removing=not wanted)
+    return row
+
+
 def output_string(value: Json) -> str:
     """Outputs are strings: lists are comma-joined as CloudFormation shows them."""
     if isinstance(value, list):
@@ -96,8 +109,9 @@ class Executor:
                            disable_rollback=request.disable_rollback,
                            last_updated_time=now_iso())
             for logical_id, row in sorted(run.resources.items()):
-                if logical_id not in request.resources and not row.removing:
-                    run.put(replace(row, removing=True))
+                settled = _settle(row, wanted=logical_id in request.resources)
+                if settled != row:
+                    run.put(settled)
 
         order = graph.order()
         result = run_dag(order, deps,

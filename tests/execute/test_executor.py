@@ -241,3 +241,16 @@ def test_export_names_unique(h):
     rec = h.deploy("two", [R("A")], outputs=out)
     assert rec.status is StackStatus.ROLLBACK_COMPLETE
     assert "already exported by stack one" in rec.status_reason
+
+
+def test_update_after_update_failed_without_rollback_orphans_nothing(h, provider):
+    h.deploy("s", [R("A", Name="1"), R("B", V=1), R("Gone")])
+    provider.fail.add(("update", "B"))
+    rec = h.deploy("s", [R("A", Name="2"), R("B", V=2)], disable_rollback=True)
+    assert rec.status is StackStatus.UPDATE_FAILED
+    assert len(provider.resources) == 4  # both halves of A, B, Gone
+    provider.fail.clear()
+    rec = h.deploy("s", [R("A", Name="2"), R("B", V=2), R("Gone")])
+    assert rec.status is StackStatus.UPDATE_COMPLETE
+    assert set(provider.by_logical()) == {"A", "B", "Gone"} and len(provider.resources) == 3
+    assert provider.by_logical()["B"]["V"] == 2
