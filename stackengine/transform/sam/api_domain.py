@@ -94,12 +94,19 @@ def _route53(logical_id: str, route53: dict[str, Json], domain_id: str, endpoint
              ctx: SamContext, condition: Json, path: tuple[Any, ...]) -> None:
     zone_id = route53.get("HostedZoneId")
     zone_name = route53.get("HostedZoneName")
+    separate = route53.get("SeparateRecordSetGroup")
+    if separate is not None and not isinstance(separate, bool):
+        raise fail(f"Resource with id [{logical_id}] is invalid. SeparateRecordSetGroup must be a boolean.",
+                   path + ("Route53", "SeparateRecordSetGroup"))
     if zone_id is None and zone_name is None:
         raise fail(f"Resource with id [{logical_id}] is invalid. HostedZoneId or HostedZoneName is "
                    "required to enable Route53 support on Custom Domains.", path + ("Route53",))
     key = zone_id if zone_id is not None else zone_name
-    group_id = "RecordSetGroup" + digest(key if isinstance(key, str) else
-                                         __import__("json").dumps(key, sort_keys=True))[:10]
+    group_key = key if isinstance(key, str) else __import__("json").dumps(key, sort_keys=True)
+    if separate:
+        # A separate group per domain (e.g. one that exists under a condition).
+        group_key += str(name)
+    group_id = "RecordSetGroup" + digest(group_key)[:10]
     regional = endpoint == "REGIONAL"
     # Edge domains are CloudFront distributions, whose alias zone is CloudFront's fixed one.
     alias = {"HostedZoneId": getatt(domain_id, "RegionalHostedZoneId") if regional else CLOUDFRONT_ZONE,

@@ -244,6 +244,8 @@ def _translate(kind: str, target: FunctionTarget, name: str, props: dict[str, Js
         destination = _destination_policy(target, name, props, path)
         if destination:
             esm["DestinationConfig"] = destination
+    if kind in ("MSK", "SelfManagedKafka") and props.get("SchemaRegistryConfig") is not None:
+        _schema_registry(target, name, props["SchemaRegistryConfig"], path + ("SchemaRegistryConfig",), kind)
     if kind == "MSK":
         config = {k: plain(props[k]) for k in ("ConsumerGroupId", "SchemaRegistryConfig") if k in props}
         if config:
@@ -279,6 +281,32 @@ def _translate(kind: str, target: FunctionTarget, name: str, props: dict[str, Js
         target.add_managed_policy(f"arn:{target.ctx.partition}:iam::aws:policy/{spec.managed_policy}")
     if spec.policy is not None and target.role is not None:
         spec.policy(target, name, props, path)
+
+
+def _schema_registry(target: FunctionTarget, name: str, config: Json, path: Path, kind: str) -> None:
+    """Validate a Kafka schema registry config; MSK functions get read access to the registry."""
+    prefix = f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is invalid."
+    if not isinstance(config, dict):
+        raise fail(f"{prefix} 'SchemaRegistryConfig' must be a map.", path)
+    for required in ("SchemaRegistryURI", "EventRecordFormat", "SchemaValidationConfigs"):
+        if config.get(required) is None:
+            raise fail(f"{prefix} 'SchemaRegistryConfig' requires '{required}'.", path)
+    if kind != "MSK" or target.role is None:
+        return
+    statements: list[Json] = []
+    for access in config.get("AccessConfigs") or []:
+        if isinstance(access, dict) and access.get("Type") in AUTH_TYPES + ("SERVER_ROOT_CA_CERTIFICATE",):
+            statements.append({"Action": ["secretsmanager:GetSecretValue"], "Effect": "Allow",
+                               "Resource": plain(access.get("URI"))})
+    uri = config["SchemaRegistryURI"]
+    text = uri.get("Fn::Sub") if isinstance(uri, dict) else uri
+    if isinstance(text, str) and ":glue:" in text and "registry/" in text:
+        registry = text.rsplit("registry/", 1)[1]
+        statements.append({"Action": ["glue:GetRegistry"], "Effect": "Allow", "Resource": plain(uri)})
+        statements.append({"Action": ["glue:GetSchemaVersion"], "Effect": "Allow", "Resource": [
+            {"Fn::Sub": f"arn:${{AWS::Partition}}:glue:${{AWS::Region}}:${{AWS::AccountId}}:schema/{registry}/*"}]})
+    if statements:
+        target.add_inline_policy("MSKExecutionRolePolicy", {"Statement": statements})
 
 
 def _check_kafka_auth(owner: str, name: str, props: dict[str, Json], path: Path) -> None:
