@@ -91,9 +91,8 @@ def validate(paths: tuple[str, ...], fmt: str, regions: tuple[str, ...], paramet
 
 def _check_regions(regions: tuple[str, ...]) -> None:
     from stackengine.diagnostics import UsageError
-    from stackengine.specs import default_registry
+    from stackengine.regions import is_known_region, known_regions
 
-    known = set(default_registry().regions())
-    unknown = [r for r in regions if r not in known]
+    unknown = [r for r in regions if not is_known_region(r)]
     if unknown:
-        raise UsageError(f"unknown region {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise UsageError(f"unknown region {', '.join(unknown)} (known: {', '.join(known_regions())})")

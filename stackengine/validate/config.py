@@ -68,7 +68,7 @@ def find_project_config(start: Path | None = None) -> ProjectConfig:
 
 
 def _read_yaml(path: Path) -> Json:
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

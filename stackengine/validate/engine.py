@@ -308,13 +308,15 @@ def _refers_to_module(d: Diagnostic, modules: tuple[str, ...]) -> bool:
     if not modules or d.code not in ("E1010", "E1019", "E1020", "E3005"):
         return False
     match = _QUOTED.search(d.message)
-    return bool(match) and any(match.group(1).startswith(m) for m in modules)
+    if match is None:
+        return False
+    return any(match.group(1).startswith(m) for m in modules)
 
 
 def _ignored_here(d: Diagnostic, ignores: Mapping[str, frozenset[str]]) -> bool:
     if len(d.path) >= 2 and d.path[0] == "Resources":
-        rules = ignores.get(str(d.path[1]))
-        return bool(rules) and (d.code in rules or "*" in rules)
+        rules = ignores.get(str(d.path[1]), frozenset())
+        return d.code in rules or "*" in rules
     return False
 
 

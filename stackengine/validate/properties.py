@@ -104,7 +104,8 @@ class ScenarioRunner:
                  ) -> Iterator[tuple[Json, list[Diagnostic]]]:
         """(resolved value, diagnostics) per scenario; then an info diagnostic if cut short."""
         results, truncated = self.run(value, path, own, scope)
-        yield from results
+        for resolved, diagnostics, _ in results:
+            yield resolved, diagnostics
         if truncated:
             yield NO_VALUE, [self.cut_short(path, len(results))]
 
@@ -113,17 +114,17 @@ class ScenarioRunner:
                           "combinations of conditions here)", path, severity=Severity.INFO)
 
     def run(self, value: Json, path: TemplatePath, own: str | None, scope: Scope = Scope.RESOURCE,
-            ) -> tuple[list[tuple[Json, list[Diagnostic]]], bool]:
+            ) -> tuple[list[tuple[Json, list[Diagnostic], dict[str, bool]]], bool]:
         """Evaluate `value` along every path of condition decisions it actually takes.
 
         Conditions are decided lazily, when the evaluator asks for one (an Fn::If, or whether a
         referenced resource exists); each decision that could go both ways (given the decisions
         taken so far) is explored both ways. A chain of 24 nested Fn::Ifs is 25 runs, not 2^24.
         At most `limit` runs; (results, True) when more paths remained."""
-        def one(decide: Any) -> tuple[Json, list[Diagnostic]]:
+        def one(decide: _Decider) -> tuple[Json, list[Diagnostic], dict[str, bool]]:
             sink = DiagnosticSink()
             resolved = Evaluator(self.lazy_context(decide), sink, scope).resolve(value, path)
-            return resolved, [_grade(d) for d in sink.items if self._keep(d)]
+            return resolved, [_grade(d) for d in sink.items if self._keep(d)], dict(decide.decisions)
 
         return self.explore(one, own)
 
@@ -141,19 +142,7 @@ class ScenarioRunner:
         while pending:
             if len(results) >= limit:
                 return results, True
-            decisions = dict(pending.pop())
-
-            def decide(name: str, decisions: dict[str, bool] = decisions) -> bool:
-                if name not in decisions:
-                    if name not in model.formulas:
-                        return False
-                    can_true = model.possible({**decisions, name: True})
-                    can_false = model.possible({**decisions, name: False})
-                    if can_true and can_false:
-                        pending.append({**decisions, name: False})
-                    decisions[name] = can_true
-                return decisions[name]
-
+            decide = _Decider(model, dict(pending.pop()), pending)
             results.append(fn(decide))
         return results, False
 
@@ -171,6 +160,26 @@ class ScenarioRunner:
             return True
         raw = _at(self.tc.template, d.path)
         return any(ref.target in self.tc.resources for ref in find_references(raw))
+
+
+class _Decider:
+    """Answers "is condition X true?" for one path of decisions, deciding each condition the first
+    time it is asked; a decision that could also go the other way is queued in `pending`."""
+
+    def __init__(self, model: Any, decisions: dict[str, bool], pending: list[dict[str, bool]]) -> None:
+        self.model, self.decisions, self.pending = model, decisions, pending
+
+    def __call__(self, name: str) -> bool:
+        decisions = self.decisions
+        if name not in decisions:
+            if name not in self.model.formulas:
+                return False
+            can_true = self.model.possible({**decisions, name: True})
+            can_false = self.model.possible({**decisions, name: False})
+            if can_true and can_false:
+                self.pending.append({**decisions, name: False})
+            decisions[name] = can_true
+        return decisions[name]
 
 
 class _Existing(Mapping[str, str]):
@@ -271,11 +280,14 @@ def _check_value(runner: ScenarioRunner, checker: SchemaChecker | None, node: Ma
         return
     if truncated:
         out.extend([runner.cut_short(path, len(results))])
-    for resolved, diagnostics in results:
+    for resolved, diagnostics, decisions in results:
         out.extend(diagnostics)
         if resolved is NO_VALUE or checker is None or (packageable and isinstance(resolved, str)):
             continue
-        out.extend(checker.check_value(resolved, node, path))
+        found = checker.check_value(resolved, node, path)
+        if decisions and found:
+            found = [_in_source(d, value, path, decisions) for d in found]
+        out.extend(found)
 
 
 def _presence(runner: ScenarioRunner, container: Json, path: TemplatePath, own: str | None) -> list[Json]:
@@ -321,6 +333,52 @@ def _grade(d: Diagnostic) -> Diagnostic:
         return Diagnostic(CONDITIONAL_REF, d.message + " in some parameter combinations", d.path, d.span,
                           Severity.WARNING)
     return d
+
+
+def _in_source(d: Diagnostic, raw: Json, base: TemplatePath, decisions: Mapping[str, bool]) -> Diagnostic:
+    """`d` with its path through the Fn::If branches the value came from (`...Fn::If[2]`), so it
+    points at the line of the branch, not of the Fn::If."""
+    if d.path[:len(base)] != base:
+        return d
+    rest = d.path[len(base):]
+    out: list[Any] = list(base)
+    node = raw
+    for part in (*rest, None):
+        while isinstance(node, dict) and len(node) == 1 and "Fn::If" in node and isinstance(node["Fn::If"], list) \
+                and len(node["Fn::If"]) == 3 and node["Fn::If"][0] in decisions:
+            branch = 1 if decisions[node["Fn::If"][0]] else 2
+            out.extend(("Fn::If", branch))
+            node = node["Fn::If"][branch]
+        if part is None:
+            break
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int):
+            index = _raw_index(node, part, decisions)
+            if index is None:
+                return d
+            part, node = index, node[index]
+        else:
+            return d  # the value was computed (Fn::Select, Fn::FindInMap ...): keep the evaluated path
+        out.append(part)
+    return Diagnostic(d.code, d.message, tuple(out), d.span, d.severity)
+
+
+def _raw_index(items: list[Json], index: int, decisions: Mapping[str, bool]) -> int | None:
+    """The written position of the `index`-th item that is there (items that are AWS::NoValue under
+    these decisions are skipped, as evaluation drops them)."""
+    seen = -1
+    for position, item in enumerate(items):
+        node = item
+        while isinstance(node, dict) and len(node) == 1 and "Fn::If" in node and isinstance(node["Fn::If"], list) \
+                and len(node["Fn::If"]) == 3 and node["Fn::If"][0] in decisions:
+            node = node["Fn::If"][1 if decisions[node["Fn::If"][0]] else 2]
+        if node == {"Ref": "AWS::NoValue"}:
+            continue
+        seen += 1
+        if seen == index:
+            return position
+    return None
 
 
 def _at(root: Json, path: TemplatePath) -> Json:

@@ -9,7 +9,6 @@ as cfn-lint does. Only a copy is changed; positions of everything else are kept.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Mapping
 
 Json = Any
@@ -42,8 +41,8 @@ def prepare(template: Mapping[str, Json]) -> Mapping[str, Json]:
         props = resource.get("Properties") or {}
         edits = _edits(str(kind), props, template)
         if edits:
-            fixed = copy.copy(resource)
-            new_props = copy.copy(props) if props else {}
+            fixed = dict(resource)
+            new_props = dict(props) if props else {}
             new_props.update(edits)
             fixed["Properties"] = new_props
             new_resources[logical_id] = fixed

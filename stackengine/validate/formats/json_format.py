@@ -25,7 +25,7 @@ def finding(d: Diagnostic, file: str) -> dict[str, Any]:
 
 
 def render(reports: Sequence[FileReport], colour: bool) -> str:
-    files = [{"file": r.file, "errors": len(r.errors), "warnings": len(r.warnings), "suppressed": r.suppressed,
+    files: list[dict[str, Any]] = [{"file": r.file, "errors": len(r.errors), "warnings": len(r.warnings), "suppressed": r.suppressed,
               "findings": [finding(d, r.file) for d in r.findings]} for r in reports]
     out = {
         "version": 1,
