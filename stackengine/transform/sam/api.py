@@ -10,6 +10,7 @@ from typing import Any
 from stackengine.transform.sam import api_auth, api_domain
 from stackengine.transform.sam.code_uri import parse_s3_uri
 from stackengine.transform.sam.common import (
+    attributes_of,
     ANY, BOOL, DICT, LIST, STR, Json, Prop, check_properties, fail, is_intrinsic, plain, ref,
     resource,
 )
@@ -42,8 +43,7 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
     props: dict[str, Json] = res.get("Properties") or {}
     check_properties(API, logical_id, props, SCHEMA, path)
     condition = res.get("Condition")
-    attrs = {k: res[k] for k in ("DeletionPolicy", "UpdateReplacePolicy", "DependsOn", "Metadata")
-             if k in res}
+    attrs = attributes_of(res, "DeletionPolicy", "UpdateReplacePolicy", "DependsOn", "Metadata")
     managed = bool(props.get("__MANAGE_SWAGGER"))
     body = copy.deepcopy(props.get("DefinitionBody"))
     uri = props.get("DefinitionUri")

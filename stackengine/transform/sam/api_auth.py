@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stackengine.transform.sam.common import Json, fail, getatt, is_intrinsic, plain, ref, resource
+from stackengine.transform.sam.common import Json, fail, plain, ref, resource
 from stackengine.transform.sam.context import SamContext
 from stackengine.transform.sam.swagger import INTEGRATION, SwaggerEditor
 
@@ -159,7 +159,7 @@ def _apply_security(api_id: str, auth: dict[str, Json], authorizers: dict[str, J
     for http_path, method, op in editor.operations():
         method_auth = op.get("__SAM_AUTH") or {}
         is_options = method == "options"
-        existing = op.get("security") if isinstance(op.get("security"), list) else []
+        existing: list[Json] = op["security"] if isinstance(op.get("security"), list) else []
         has_authorizer = any(isinstance(s, dict) and (names & set(s) or "NONE" in s) for s in existing)
         authorizer = method_auth.get("Authorizer")
         if authorizer is not None:
@@ -280,4 +280,3 @@ def add_usage_plan(logical_id: str, props: dict[str, Json], ctx: SamContext, pat
             ctx.output[res_id].setdefault(key, value)
 
 
-_ = (getatt, is_intrinsic)

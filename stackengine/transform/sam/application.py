@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from stackengine.transform.sam.common import (
-    ANY, DICT, LIST, Json, Prop, check_properties, fail, plain, resource, tag_list,
+    attributes_of,
+    ANY, DICT, Json, Prop, check_properties, fail, plain, resource, tag_list,
 )
 from stackengine.transform.sam.context import SamContext
 from stackengine.transform.sam.intrinsics import resolve_parameters
@@ -51,10 +52,8 @@ def translate_application(logical_id: str, res: dict[str, Json], ctx: SamContext
     for key in ("Parameters", "NotificationARNs", "TimeoutInMinutes"):
         if props.get(key) is not None:
             stack[key] = plain(props[key])
-    attrs = {k: res[k] for k in ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
-             if k in res}
+    attrs = attributes_of(res, "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
     ctx.add(logical_id, resource("AWS::CloudFormation::Stack", stack, condition=res.get("Condition"),
                                  **attrs))
 
 
-_ = LIST

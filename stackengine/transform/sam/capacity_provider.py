@@ -3,10 +3,10 @@ the operator role SAM creates when none is given."""
 
 from __future__ import annotations
 
-from typing import Any
 
 from stackengine.transform.sam.common import (
-    ANY, BOOL, DICT, Json, Prop, check_properties, fail, getatt, is_intrinsic, plain, resource,
+    attributes_of,
+    ANY, BOOL, DICT, Json, Prop, check_properties, getatt, is_intrinsic, plain, resource,
 )
 from stackengine.transform.sam.context import SamContext
 from stackengine.transform.sam.policies import assume_role
@@ -65,7 +65,7 @@ def translate_capacity_provider(logical_id: str, res: dict[str, Json], ctx: SamC
             "Tags": role_tags}, condition=condition))
         role = getatt(role_id, "Arn")
     out["PermissionsConfig"] = {"CapacityProviderOperatorRoleArn": plain(role)}
-    attrs = {k: res[k] for k in ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata") if k in res}
+    attrs = attributes_of(res, "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
     ctx.add(logical_id, resource("AWS::Lambda::CapacityProvider", out, condition=condition, **attrs))
 
 
@@ -79,4 +79,3 @@ def function_capacity_config(config: Json) -> Json:
     return {"LambdaManagedInstancesCapacityProviderConfig": inner}
 
 
-_ = (Any, fail)

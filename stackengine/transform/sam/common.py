@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 Json = Any
@@ -170,6 +170,11 @@ def resource(type_: str, properties: Mapping[str, Json] | None = None, *,
         if value is not None:
             out[key] = value
     return out
+
+
+def attributes_of(res: Mapping[str, Json], *names: str) -> dict[str, Json]:
+    """The resource attributes (DependsOn, DeletionPolicy, ...) among `names` that `res` sets."""
+    return {name: res[name] for name in names if name in res}
 
 
 def first_not_none(*values: Json) -> Json:

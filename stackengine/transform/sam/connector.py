@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-from stackengine.transform.sam.common import Json, check_properties, fail, plain, Prop, resource
+from stackengine.transform.sam.common import attributes_of, Json, check_properties, fail, plain, Prop, resource
 from stackengine.transform.sam.connector_types import SAM_TO_CFN, properties_of
 from stackengine.transform.sam.context import SamContext
 
@@ -73,17 +73,17 @@ def _endpoint(owner: str, spec: Json, ctx: SamContext, path: tuple[Any, ...]) ->
         if not isinstance(res, dict):
             raise fail(f"Resource with id [{owner}] is invalid. Unable to find resource with logical ID "
                        f"'{logical_id}'.", path + ("Id",))
-        type_ = res.get("Type")
+        type_ = str(res.get("Type"))
         cfn = SAM_TO_CFN.get(type_, type_)
-        props = properties_of(cfn, logical_id, res)
+        props = properties_of(cfn, str(logical_id), res)
         for key, value in spec.items():
             if key != "Id":
                 props[key] = plain(value)
-        return type_, cfn, logical_id, props
-    type_ = spec.get("Type")
-    if not isinstance(type_, str):
+        return type_, cfn, str(logical_id), props
+    given = spec.get("Type")
+    if not isinstance(given, str):
         raise fail(f"Resource with id [{owner}] is invalid. 'Type' is missing or not a string.", path)
-    cfn = SAM_TO_CFN.get(type_, type_)
+    cfn = SAM_TO_CFN.get(given, given)
     props = {k: plain(v) for k, v in spec.items() if k != "Type"}
     if cfn in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"):
         props.setdefault("Qualifier", "*")
@@ -119,7 +119,7 @@ def translate_connector(logical_id: str, res: dict[str, Json], ctx: SamContext) 
     if isinstance(props.get("SourceReference"), dict):
         src_props.update(plain(props["SourceReference"]))
     destinations = props["Destination"] if isinstance(props["Destination"], list) else [props["Destination"]]
-    attrs = {k: res[k] for k in ("Condition", "DeletionPolicy", "UpdateReplacePolicy", "DependsOn") if k in res}
+    attrs = attributes_of(res, "Condition", "DeletionPolicy", "UpdateReplacePolicy", "DependsOn")
     user_metadata = res.get("Metadata") if isinstance(res.get("Metadata"), dict) else {}
     for index, dest_spec in enumerate(destinations):
         dpath = path + ("Destination",) + ((index,) if len(destinations) > 1 else ())

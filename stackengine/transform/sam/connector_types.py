@@ -3,7 +3,7 @@ resource's ARN, name, role, queue URL, API ID, ... from its logical ID and prope
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from stackengine.transform.sam.common import Json, getatt, ref
 
@@ -84,4 +84,3 @@ def properties_of(cfn_type: str, logical_id: str, res: dict[str, Json]) -> dict[
     return {name: get(logical_id, res) for name, get in getters.items()}
 
 
-_ = Any

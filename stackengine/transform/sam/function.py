@@ -8,11 +8,10 @@ from typing import Any
 
 from stackengine.transform.sam import code_uri, policies
 from stackengine.transform.sam.common import (
-    ANY, BOOL, DICT, INT, INT_OR_STR, LIST, STR, STR_OR_DICT, Json, Prop, SamError, check_properties, fail,
-    getatt, is_intrinsic, plain, ref, resource, tag_list,
+    attributes_of,
+    BOOL, DICT, INT_OR_STR, LIST, STR, STR_OR_DICT, Json, Prop, check_properties, fail, getatt, is_intrinsic, plain, ref, resource, tag_list,
 )
 from stackengine.transform.sam.context import SamContext
-from stackengine.transform.sam.intrinsics import resolve_parameters
 
 FUNCTION = "AWS::Serverless::Function"
 
@@ -140,10 +139,9 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
     if dlq is not None:
         lambda_props["DeadLetterConfig"] = {"TargetArn": _dlq_target(logical_id, dlq, path)}
     lambda_props["Tags"] = tag_list(props.get("Tags"), path=path + ("Tags",))
-    attributes = {k: res[k] for k in ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy",
-                                      "Metadata") if k in res}
+    attributes = attributes_of(res, "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
     target = FunctionTarget(logical_id, props, ctx, condition, path=path,
-                            attributes={k: res[k] for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in res})
+                            attributes=attributes_of(res, "DeletionPolicy", "UpdateReplacePolicy"))
     role_arn = props.get("Role")
     no_value = {"Ref": "AWS::NoValue"}
     if isinstance(role_arn, dict) and isinstance(role_arn.get("Fn::If"), list) and len(role_arn["Fn::If"]) == 3 \

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from stackengine.transform.sam.common import (
+    attributes_of,
     ANY, BOOL, DICT, STR, Json, Prop, check_properties, fail, getatt, plain, ref, resource,
 )
 from stackengine.transform.sam.context import SamContext
@@ -54,7 +55,7 @@ def translate_graphql(logical_id: str, res: dict[str, Json], ctx: SamContext) ->
         api["LogConfig"] = config
     api["Tags"] = [{"Key": k, "Value": plain(v)} for k, v in (props.get("Tags") or {}).items()] + \
         [{"Key": "graphqlapi:createdBy", "Value": "SAM"}]
-    attrs = {k: res[k] for k in ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata") if k in res}
+    attrs = attributes_of(res, "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
     ctx.add(logical_id, resource("AWS::AppSync::GraphQLApi", api, condition=condition, **attrs))
     schema_id = f"{logical_id}Schema"
     if props.get("SchemaInline") is not None and props.get("SchemaUri") is not None:
@@ -71,12 +72,12 @@ def translate_graphql(logical_id: str, res: dict[str, Json], ctx: SamContext) ->
                            condition)
     _resolvers(logical_id, props.get("Resolvers") or {}, functions, schema_id, ctx, path + ("Resolvers",),
                condition)
-    for name, key in (props.get("ApiKeys") or {}).items():
-        key = key or {}
+    for name, key_spec in (props.get("ApiKeys") or {}).items():
+        api_key: dict[str, Json] = key_spec or {}
         key_props: dict[str, Json] = {"ApiId": api_id}
         for src, dst in (("ApiKeyId", "ApiKeyId"), ("Description", "Description"), ("ExpiresOn", "Expires")):
-            if key.get(src) is not None:
-                key_props[dst] = plain(key[src])
+            if api_key.get(src) is not None:
+                key_props[dst] = plain(api_key[src])
         ctx.add(f"{logical_id}{name}", resource("AWS::AppSync::ApiKey", key_props, condition=condition))
     if props.get("Cache") is not None:
         ctx.add(f"{logical_id}ApiCache", resource("AWS::AppSync::ApiCache",

@@ -8,6 +8,7 @@ from typing import Any
 
 from stackengine.transform.sam.code_uri import parse_s3_uri
 from stackengine.transform.sam.common import (
+    attributes_of,
     ANY, BOOL, DICT, STR, Json, Prop, check_properties, fail, is_intrinsic, plain, ref, resource,
 )
 from stackengine.transform.sam.context import SamContext
@@ -37,7 +38,7 @@ def translate_http_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -
     props: dict[str, Json] = res.get("Properties") or {}
     check_properties(HTTP_API, logical_id, props, SCHEMA, path)
     condition = res.get("Condition")
-    attrs = {k: res[k] for k in ("DeletionPolicy", "UpdateReplacePolicy", "DependsOn", "Metadata") if k in res}
+    attrs = attributes_of(res, "DeletionPolicy", "UpdateReplacePolicy", "DependsOn", "Metadata")
     managed = bool(props.get("__MANAGE_SWAGGER"))
     body = copy.deepcopy(props.get("DefinitionBody"))
     uri = props.get("DefinitionUri")
@@ -69,7 +70,7 @@ def translate_http_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -
             body.setdefault("info", {})["description"] = plain(props["Description"])
         body_tags = [{"name": k, "x-amazon-apigateway-tag-value": plain(v)} for k, v in tags.items()]
         body_tags.append({"name": "httpapi:createdBy", "x-amazon-apigateway-tag-value": "SAM"})
-        existing_tags = body.get("tags") if isinstance(body.get("tags"), list) else []
+        existing_tags: list[Json] = body["tags"] if isinstance(body.get("tags"), list) else []
         body["tags"] = existing_tags + body_tags
         for _p, _m, op in editor.operations():
             for key in [k for k in op if k.startswith("__SAM_")]:

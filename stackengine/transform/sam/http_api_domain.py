@@ -60,11 +60,11 @@ def add_http_domain(logical_id: str, domain: Json, ctx: SamContext, path: tuple[
     if isinstance(route53, dict):
         zone_id = route53.get("HostedZoneId")
         zone_name = route53.get("HostedZoneName")
-        key = zone_id if zone_id is not None else zone_name
-        if key is None:
+        zone = zone_id if zone_id is not None else zone_name
+        if zone is None:
             raise fail(f"Resource with id [{logical_id}] is invalid. HostedZoneId or HostedZoneName is "
                        "required to enable Route53 support on Custom Domains.", path + ("Route53",))
-        group_id = "RecordSetGroup" + digest(key if isinstance(key, str) else json.dumps(key, sort_keys=True))[:10]
+        group_id = "RecordSetGroup" + digest(zone if isinstance(zone, str) else json.dumps(zone, sort_keys=True))[:10]
         alias = {"HostedZoneId": getatt(domain_id, "RegionalHostedZoneId"),
                  "DNSName": getatt(domain_id, "RegionalDomainName")}
         record: dict[str, Json] = {"Name": plain(name), "Type": "A", "AliasTarget": alias}
@@ -75,5 +75,5 @@ def add_http_domain(logical_id: str, domain: Json, ctx: SamContext, path: tuple[
         if route53.get("IpV6"):
             records.append({**record, "Type": "AAAA", "AliasTarget": dict(alias)})
         props: dict[str, Json] = {"RecordSets": records}
-        props["HostedZoneId" if zone_id is not None else "HostedZoneName"] = plain(key)
+        props["HostedZoneId" if zone_id is not None else "HostedZoneName"] = plain(zone)
         ctx.add(group_id, resource("AWS::Route53::RecordSetGroup", props, condition=condition))

@@ -95,7 +95,7 @@ def translate_http_api_event(target: FunctionTarget, name: str, props: dict[str,
         op["__SAM_EVENT"] = f"{owner}.{name}"
     from stackengine.transform.sam.conditions import record_method
 
-    record_method(ctx, api_id, http_path, norm, target.condition)
+    record_method(ctx, str(api_id), http_path, norm, target.condition)
     if target.condition is not None:
         integration["uri"] = {"Fn::If": [target.condition, integration["uri"], NO_VALUE]}
         methods[norm] = {"Fn::If": [target.condition, op, NO_VALUE]}

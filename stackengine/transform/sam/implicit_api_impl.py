@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
 
-from stackengine.transform.sam.common import Json, fail, is_intrinsic
+from stackengine.transform.sam.common import Json, fail
 from stackengine.transform.sam.context import SamContext
 from stackengine.transform.sam.swagger import default_swagger
 
@@ -129,4 +128,3 @@ def _apply_attributes(ctx: SamContext, api_id: str, owners: list[str]) -> None:
         api["Condition"] = condition_for(ctx, f"{api_id}Condition", set(conditions))  # type: ignore[arg-type]
 
 
-_ = (Any, is_intrinsic)

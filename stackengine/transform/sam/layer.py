@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from stackengine.transform.sam import code_uri
 from stackengine.transform.sam.common import (
-    ANY, BOOL, LIST, STR, Json, Prop, check_properties, fail, plain, resource,
+    attributes_of,
+    ANY, BOOL, STR, Json, Prop, check_properties, fail, plain, resource,
 )
 from stackengine.transform.sam.context import SamContext
 from stackengine.transform.sam.intrinsics import resolve_parameters
@@ -40,7 +41,7 @@ def translate_layer(logical_id: str, res: dict[str, Json], ctx: SamContext) -> N
     else:
         raise fail(f"Resource with id [{logical_id}] is invalid. 'RetentionPolicy' must be one of the "
                    "following options: ['Retain', 'Delete'].", path + ("RetentionPolicy",))
-    attrs = {k: res[k] for k in ("DependsOn", "UpdateReplacePolicy", "Metadata") if k in res}
+    attrs = attributes_of(res, "DependsOn", "UpdateReplacePolicy", "Metadata")
     out = resource("AWS::Lambda::LayerVersion", layer, condition=res.get("Condition"),
                    DeletionPolicy=deletion, **attrs)
     hash_input = {k: v for k, v in out.items() if k not in ("DeletionPolicy", "UpdateReplacePolicy", "Metadata")}
@@ -49,4 +50,3 @@ def translate_layer(logical_id: str, res: dict[str, Json], ctx: SamContext) -> N
     ctx.ref_renames[logical_id] = new_id
 
 
-_ = (LIST,)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stackengine.transform.sam.common import ANY, DICT, STR, Json, Prop, check_properties, fail, plain, resource
+from stackengine.transform.sam.common import attributes_of, DICT, STR, Json, Prop, check_properties, fail, plain, resource
 
 SCHEMA: dict[str, Prop] = {"PrimaryKey": DICT, "ProvisionedThroughput": DICT, "TableName": STR,
                            "Tags": DICT, "SSESpecification": DICT,
@@ -37,9 +37,7 @@ def translate_simple_table(logical_id: str, res: dict[str, Json], ctx) -> None: 
             table[prop] = plain(props[prop])
     if props.get("Tags"):
         table["Tags"] = [{"Key": k, "Value": plain(v)} for k, v in props["Tags"].items()]
-    attrs = {k: res[k] for k in ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
-             if k in res}
+    attrs = attributes_of(res, "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
     ctx.add(logical_id, resource("AWS::DynamoDB::Table", table, condition=res.get("Condition"), **attrs))
 
 
-_ = ANY

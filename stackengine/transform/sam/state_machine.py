@@ -9,8 +9,8 @@ from typing import Any
 
 from stackengine.transform.sam import code_uri, policies
 from stackengine.transform.sam.common import (
-    ANY, BOOL, DICT, STR, Json, Prop, check_properties, fail, getatt, is_intrinsic, plain, ref,
-    resource,
+    attributes_of,
+    BOOL, DICT, STR, Json, Prop, check_properties, fail, getatt, is_intrinsic, plain, ref, resource,
 )
 from stackengine.transform.sam.context import SamContext
 from stackengine.transform.sam.intrinsics import resolve_parameters
@@ -88,7 +88,7 @@ def translate_state_machine(logical_id: str, res: dict[str, Json], ctx: SamConte
         out["TracingConfiguration"] = plain(props["Tracing"])
     tags = [dict(SAM_TAG)] + [{"Key": k, "Value": plain(v)} for k, v in (props.get("Tags") or {}).items()]
     out["Tags"] = tags
-    attrs = {k: res[k] for k in ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata") if k in res}
+    attrs = attributes_of(res, "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
     if props.get("Role") is not None:
         if props.get("Policies") is not None:
             raise fail(f"Resource with id [{logical_id}] is invalid. Specify either 'Role' or 'Policies' "
@@ -176,4 +176,3 @@ def _alias(target: StateMachineTarget, props: dict[str, Json], res: dict[str, Js
     ctx.refs[(logical_id, "Version")] = ref(version_id)
 
 
-_ = (ANY,)

@@ -10,7 +10,7 @@ from stackengine.transform.sam.common import (
 )
 from stackengine.transform.sam.events import iter_events
 from stackengine.transform.sam.events.api_event import api_id_of
-from stackengine.transform.sam.events.push import RULE_SCHEDULE_COMMON, dead_letter_config
+from stackengine.transform.sam.events.push import dead_letter_config
 from stackengine.transform.sam.events.schedule_v2 import schedule_v2
 from stackengine.transform.sam.events.spec import check_event
 from stackengine.transform.sam.policies import assume_role
@@ -134,7 +134,7 @@ def api(target: StateMachineTarget, name: str, props: dict[str, Json], path: Pat
     op["__SAM_EVENT"] = f"{owner}.{name}"
     from stackengine.transform.sam.conditions import record_method
 
-    record_method(ctx, api_id, http_path, method, target.condition)
+    record_method(ctx, str(api_id), http_path, method, target.condition)
     methods = editor.path_item(http_path)
     if target.condition:
         integration = op["x-amazon-apigateway-integration"]
@@ -156,4 +156,3 @@ def translate_events(target: StateMachineTarget) -> None:
         EVENT_TYPES[type_](target, name, props, event_path)
 
 
-_ = RULE_SCHEDULE_COMMON

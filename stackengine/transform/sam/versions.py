@@ -3,7 +3,7 @@ and the CodeDeploy gradual deployment (`DeploymentPreference`) that shifts the a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stackengine.transform.sam.common import Json, fail, getatt, is_intrinsic, plain, ref, resource
 from stackengine.transform.sam.intrinsics import resolve_parameters
@@ -189,4 +189,3 @@ def _alarms(alarms: Json) -> Json:
 
 
 __all__ = ["add_version_and_alias"]
-_ = Any

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from stackengine.transform.sam.common import (
-    ANY, BOOL, DICT, STR, Json, Prop, check_properties, fail, is_intrinsic, plain, ref, resource,
+    attributes_of,
+    BOOL, DICT, STR, Json, Prop, check_properties, fail, is_intrinsic, plain, ref, resource,
 )
 from stackengine.transform.sam.context import SamContext
 from stackengine.transform.sam.intrinsics import resolve_parameters
@@ -61,7 +62,7 @@ def translate_websocket_api(logical_id: str, res: dict[str, Json], ctx: SamConte
                 "DisableSchemaValidation", "IpAddressType"):
         if props.get(key) is not None:
             api[key] = plain(props[key])
-    attrs = {k: res[k] for k in ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata") if k in res}
+    attrs = attributes_of(res, "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
     ctx.add(logical_id, resource("AWS::ApiGatewayV2::Api", api, condition=condition, **attrs))
     authorizer_id, auth_type = _auth(logical_id, props, routes, ctx, path, condition)
     for key, route in routes.items():
@@ -167,4 +168,3 @@ def _stage(logical_id: str, props: dict[str, Json], stage_name: Json, tags: dict
     return stage_id
 
 
-_ = ANY

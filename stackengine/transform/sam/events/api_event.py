@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from stackengine.transform.sam.common import (
-    ANY, BOOL, DICT, INT, LIST, STR, Json, Prop, fail, is_intrinsic, plain, ref, resource,
-)
+from stackengine.transform.sam.common import ANY, BOOL, DICT, STR, Json, Prop, fail, plain, resource
 from stackengine.transform.sam.events.spec import check_event
 from stackengine.transform.sam.swagger import SwaggerEditor, normalize_method
 
@@ -108,7 +106,7 @@ def api(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) -
                                        timeout=plain(props.get("TimeoutInMillis")))
     from stackengine.transform.sam.conditions import record_method
 
-    record_method(ctx, api_id, http_path, normalize_method(method), target.condition)
+    record_method(ctx, str(api_id), http_path, normalize_method(method), target.condition)
     auth = props.get("Auth")
     if auth is not None:
         _check_event_auth(owner, name, auth, path + ("Auth",))
@@ -146,7 +144,7 @@ def _request_parameters(owner: str, name: str, params: Json, path: Path) -> list
     out: list[tuple[str, Json]] = []
     for item in params:
         if isinstance(item, str):
-            parameter, settings = item, {}
+            parameter, settings = item, dict[str, Json]()
         elif isinstance(item, dict) and len(item) == 1:
             parameter, settings = next(iter(item.items()))
             if not isinstance(settings, dict):
@@ -177,4 +175,3 @@ def http_api(target: FunctionTarget, name: str, props: dict[str, Json], path: Pa
     translate_http_api_event(target, name, props, path)
 
 
-_unused = (INT, LIST, ref)

@@ -3,10 +3,10 @@ function's role gets the permissions to read it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from stackengine.transform.sam.common import ANY, Json, Prop, fail, is_intrinsic, plain, resource
+from stackengine.transform.sam.common import ANY, Json, Prop, fail, plain, resource
 from stackengine.transform.sam.events.spec import check_event
 
 if TYPE_CHECKING:
@@ -354,4 +354,3 @@ def documentdb(target: FunctionTarget, name: str, props: dict[str, Json], path: 
     _translate("DocumentDB", target, name, props, path)
 
 
-_unused = (field, is_intrinsic)

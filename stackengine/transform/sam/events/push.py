@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from stackengine.transform.sam.common import (
-    ANY, BOOL, DICT, LIST, STR, STR_OR_LIST, Json, Prop, fail, getatt, is_intrinsic, plain, ref,
-    resource,
-)
+from stackengine.transform.sam.common import ANY, DICT, STR, Json, Prop, fail, getatt, plain, ref, resource
 from stackengine.transform.sam.events.spec import check_event
 
 if TYPE_CHECKING:
@@ -266,7 +263,7 @@ def cognito(target: FunctionTarget, name: str, props: dict[str, Json], path: Pat
                    "invalid. Cognito events must reference a Cognito UserPool in the same template.",
                    path + ("UserPool",))
     # One permission per function covers every pool trigger, as the reference names it.
-    target.permission("Cognito", "cognito-idp.amazonaws.com", source_arn=getatt(pool_id, "Arn"))
+    target.permission("Cognito", "cognito-idp.amazonaws.com", source_arn=getatt(str(pool_id), "Arn"))
     pool_props = pool.setdefault("Properties", {})
     config = pool_props.setdefault("LambdaConfig", {})
     triggers = props["Trigger"] if isinstance(props["Trigger"], list) else [props["Trigger"]]
@@ -277,5 +274,4 @@ def cognito(target: FunctionTarget, name: str, props: dict[str, Json], path: Pat
         config[trigger] = target.arn
 
 
-_unused = (BOOL, LIST, STR_OR_LIST, is_intrinsic)
 RULE_SCHEDULE_COMMON = ("Input", "InputPath", "RetryPolicy")
