@@ -295,17 +295,3 @@ def if_conditions(value: Json) -> Iterator[str]:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-
-
-def root_if_conditions(value: Json) -> Iterator[str]:
-    """Conditions of the Fn::If chain at the top of `value`: those that decide whether the value is
-    there at all (a branch may be AWS::NoValue)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict) and len(item) == 1 and "Fn::If" in item:
-            arg = item["Fn::If"]
-            if isinstance(arg, list) and len(arg) == 3:
-                if isinstance(arg[0], str):
-                    yield arg[0]
-                stack.extend(arg[1:])

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from stackengine.diagnostics import Diagnostic, DiagnosticSink, Severity, TemplatePath
 from stackengine.intrinsics.evaluate import EvalContext, Evaluator, Scope
 from stackengine.intrinsics.references import find_references
-from stackengine.validate.branches import Scenarios, if_conditions, root_if_conditions
+from stackengine.validate.branches import if_conditions
 from stackengine.validate.context import TemplateContext
 from stackengine.validate.schema import SchemaChecker
 from stackengine.values import NO_VALUE, Unknown, contains_unknown
@@ -48,57 +48,10 @@ class ScenarioRunner:
         for logical_id, resource in tc.resources.items():
             if isinstance(resource, Mapping) and isinstance(resource.get("Condition"), str):
                 self.conditions[logical_id] = resource["Condition"]
-        self.types = tc.resource_types()
-        self._static: dict[str, bool] = {}
-
-    def names_for(self, value: Json, own: str | None) -> tuple[set[str], set[str]]:
-        """(conditions that matter, conditions that must hold) for evaluating `value`."""
-        names = set(if_conditions(value))
-        for ref in find_references(value):
-            condition = self.conditions.get(ref.target)
-            if condition is not None:
-                names.add(condition)
-        required = {own} if own else set()
-        return names | required, required
-
-    def scenarios(self, names: set[str], required: set[str]) -> Scenarios:
-        model = self.tc.conditions
-        limit = self.tc.options.max_scenarios
-        if limit is None:
-            return model.scenarios(names, required)
-        from stackengine.validate import branches
-
-        saved = branches.MAX_SCENARIOS
-        branches.MAX_SCENARIOS = limit
-        try:
-            model._cache.clear()
-            return model.scenarios(names, required)
-        finally:
-            branches.MAX_SCENARIOS = saved
-
-    def context(self, assignment: Mapping[str, bool]) -> EvalContext:
-        model = self.tc.conditions
-
-        def condition_value(name: str, path: TemplatePath) -> bool:
-            if name in assignment:
-                return assignment[name]
-            if name not in self._static:
-                self._static[name] = model.value(name, {})
-            return self._static[name]
-
-        active: dict[str, str] = {}
-        inactive: dict[str, str] = {}
-        for logical_id, kind in self.types.items():
-            condition = self.conditions.get(logical_id)
-            if condition is not None and condition in assignment and not assignment[condition]:
-                inactive[logical_id] = condition
-            else:
-                active[logical_id] = kind
-        for logical_id in self.tc.resources:
-            if logical_id not in active and logical_id not in inactive:
-                active[logical_id] = ""
-        return replace(self.tc.base, condition_values=condition_value, resources=active,
-                       inactive_resources=inactive)
+        # Every declared resource counts, even one whose Type is malformed (reported already): a Ref
+        # to it is not a second problem.
+        types = tc.resource_types()
+        self.types = {str(lid): types.get(lid, "") for lid in tc.resources}
 
     def evaluate(self, value: Json, path: TemplatePath, own: str | None, scope: Scope = Scope.RESOURCE,
                  ) -> Iterator[tuple[Json, list[Diagnostic]]]:
