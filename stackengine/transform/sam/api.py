@@ -407,7 +407,7 @@ def _add_request_models(logical_id: str, props: dict[str, Json], editor: Swagger
                 entry = {"in": "query" if location == "querystring" else location, "name": pname,
                          "required": settings.get("Required", False) if isinstance(settings, dict) else False,
                          "type": "string"}
-                if openapi3:
+                if is_openapi3(editor.doc):
                     entry.pop("type")
                     entry["schema"] = {"type": "string"}
                 op.setdefault("parameters", []).append(entry)

@@ -237,7 +237,9 @@ def add_usage_plan(logical_id: str, props: dict[str, Json], ctx: SamContext, pat
         return
     if not isinstance(plan, dict):
         raise _invalid(logical_id, "'UsagePlan' must be a map.", path + ("Auth", "UsagePlan"))
-    create = plan.get("CreateUsagePlan")
+    from stackengine.transform.sam.intrinsics import resolve_parameters
+
+    create = resolve_parameters(plan.get("CreateUsagePlan"), ctx)
     if create not in ("PER_API", "SHARED", "NONE"):
         raise _invalid(logical_id, "'CreateUsagePlan' accepts only PER_API, SHARED and NONE.",
                        path + ("Auth", "UsagePlan", "CreateUsagePlan"))

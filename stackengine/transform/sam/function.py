@@ -91,9 +91,18 @@ class FunctionTarget:
                 arns.append(arn)
 
     def add_inline_policy(self, name: str, document: Json) -> None:
-        if self.role is not None:
-            self.role["Properties"].setdefault("Policies", []).append(
-                {"PolicyName": name, "PolicyDocument": document})
+        """Add a named inline policy; several events needing the same policy share one."""
+        if self.role is None:
+            return
+        policies = self.role["Properties"].setdefault("Policies", [])
+        for existing in policies:
+            if isinstance(existing, dict) and existing.get("PolicyName") == name:
+                statements = existing["PolicyDocument"].setdefault("Statement", [])
+                for statement in document.get("Statement", []):
+                    if statement not in statements:
+                        statements.append(statement)
+                return
+        policies.append({"PolicyName": name, "PolicyDocument": document})
 
 
 def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -> None:

@@ -62,7 +62,7 @@ def _destination_policy(target: FunctionTarget, name: str, props: dict[str, Json
     type_ = on_failure.get("Type")
     if type_ is not None:
         actions = {"SQS": ("sqs:SendMessage", "SQSPolicy"), "SNS": ("sns:publish", "SNSPolicy"),
-                   "S3": (["s3:PutObject", "s3:ListBucket"], "S3Policy")}
+                   "S3": (["s3:PutObject", "s3:ListBucket"], "S3Policy"), "Kafka": (None, None)}
         if type_ not in actions:
             raise fail(f"Resource with id [{target.logical_id}] is invalid. Event with id [{name}] is "
                        "invalid. The only valid values for 'Type' are 'SQS', 'SNS' and 'S3'",
@@ -72,11 +72,14 @@ def _destination_policy(target: FunctionTarget, name: str, props: dict[str, Json
                        "invalid. Destination is required when Type is set.",
                        path + ("DestinationConfig", "OnFailure"))
         action, suffix = actions[type_]
-        if type_ == "S3":
+        if type_ == "Kafka":
+            statements = []
+        elif type_ == "S3":
             statements = s3_destination_statements(destination)
         else:
             statements = [{"Action": action, "Effect": "Allow", "Resource": destination}]
-        target.add_inline_policy(f"{target.logical_id}{name}{suffix}", {"Statement": statements})
+        if statements:
+            target.add_inline_policy(f"{target.logical_id}{name}{suffix}", {"Statement": statements})
     out = {k: plain(v) for k, v in config.items() if k != "OnFailure"}
     out["OnFailure"] = {k: plain(v) for k, v in on_failure.items() if k != "Type"}
     return out
@@ -259,7 +262,7 @@ def _translate(kind: str, target: FunctionTarget, name: str, props: dict[str, Js
         if not props.get("Topics"):
             raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
                        "No Topics provided for self managed kafka as an event source", path)
-        if not isinstance(props.get("Topics"), list) or len(props["Topics"]) != 1:
+        if isinstance(props.get("Topics"), list) and len(props["Topics"]) != 1:
             raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. "
                        "Topics for self managed kafka only supports single configuration entry.",
                        path + ("Topics",))

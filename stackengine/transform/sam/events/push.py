@@ -145,7 +145,7 @@ def dead_letter_config(owner_id: str, name: str, rule_id: str, dlq: Json, path: 
         raise fail(f"Resource with id [{owner_id}] is invalid. Event with id [{name}] is invalid. "
                    "'QueueLogicalId' must be a string.", path + ("QueueLogicalId",))
     add(queue_id, resource("AWS::SQS::Queue", {}))
-    add(f"{queue_id}Policy", resource("AWS::SQS::QueuePolicy", {
+    add(f"{rule_id}QueuePolicy", resource("AWS::SQS::QueuePolicy", {
         "Queues": [ref(queue_id)],
         "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
             "Action": "sqs:SendMessage", "Effect": "Allow", "Principal": {"Service": principal},
