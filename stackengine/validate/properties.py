@@ -398,8 +398,7 @@ def _check_outputs(tc: TemplateContext, runner: ScenarioRunner) -> Iterator[Diag
                 if resolved is NO_VALUE and not diagnostics:
                     yield Diagnostic("E6002", f"output {name!r} has no value (it evaluates to AWS::NoValue)",
                                      path + ("Value",))
-                elif isinstance(resolved, (dict, list)) and not isinstance(resolved, Unknown) \
-                        and not contains_unknown(resolved) and isinstance(resolved, dict):
+                elif isinstance(resolved, dict):
                     yield Diagnostic("E6002", f"output {name!r} must be a string or a list of strings, "
                                      "not a mapping", path + ("Value",))
         export = output.get("Export")
