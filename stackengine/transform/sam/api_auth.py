@@ -67,6 +67,9 @@ def add_auth(logical_id: str, props: dict[str, Json], editor: SwaggerEditor | No
             if isinstance(method_auth["ResourcePolicy"], dict):
                 add_custom_statements(editor, method_auth["ResourcePolicy"].get("CustomStatements"))
     if auth.get("ResourcePolicy") is not None:
+        from stackengine.transform.sam.intrinsics import resolve_parameters
+
+        auth = {**auth, "ResourcePolicy": resolve_parameters(auth["ResourcePolicy"], ctx)}
         for http_path in list(editor.paths):
             add_resource_policy(logical_id, editor, auth["ResourcePolicy"], http_path, stage,
                                 path + ("Auth", "ResourcePolicy"))

@@ -35,6 +35,9 @@ def add_domain(logical_id: str, props: dict[str, Json], ctx: SamContext, path: t
     if endpoint not in ("REGIONAL", "EDGE", "PRIVATE") and not is_intrinsic(endpoint):
         raise fail(f"Resource with id [{logical_id}] is invalid. EndpointConfiguration for Custom Domains "
                    "must be one of ['EDGE', 'REGIONAL', 'PRIVATE'].", dpath + ("EndpointConfiguration",))
+    if endpoint == "PRIVATE":
+        _private_domain(logical_id, domain, name, certificate, ctx, dpath, condition, stage_id)
+        return
     domain_id = "ApiGatewayDomainName" + digest(name if isinstance(name, str) else
                                                  __import__("json").dumps(name, sort_keys=True))[:10]
     domain_props: dict[str, Json] = {"DomainName": plain(name)}
@@ -130,3 +133,63 @@ def _route53(logical_id: str, route53: dict[str, Json], domain_id: str, endpoint
         existing["Properties"]["RecordSets"].extend(records)
         return
     ctx.add(group_id, resource("AWS::Route53::RecordSetGroup", group_props, condition=condition))
+
+
+def _private_domain(logical_id: str, domain: dict[str, Json], name: Json, certificate: Json, ctx: SamContext,
+                    path: tuple[Any, ...], condition: Json, stage_id: str) -> None:
+    """Private custom domains: AWS::ApiGateway::DomainNameV2, V2 base path mappings, an access
+    association with the VPC endpoint, and Route 53 records aliasing the endpoint."""
+    key = name if isinstance(name, str) else __import__("json").dumps(name, sort_keys=True)
+    domain_id = "ApiGatewayDomainNameV2" + digest(key)[:10]
+    props: dict[str, Json] = {"DomainName": plain(name), "CertificateArn": plain(certificate),
+                              "EndpointConfiguration": {"Types": ["PRIVATE"]}}
+    if domain.get("IpAddressType") is not None:
+        props["EndpointConfiguration"]["IpAddressType"] = plain(domain["IpAddressType"])
+    for prop in ("Policy", "SecurityPolicy", "EndpointAccessMode"):
+        if domain.get(prop) is not None:
+            props[prop] = plain(domain[prop])
+    ctx.add(domain_id, resource("AWS::ApiGateway::DomainNameV2", props, condition=condition))
+    ctx.refs[(logical_id, "DomainNameV2")] = ref(domain_id)
+    access = domain.get("AccessAssociation")
+    if access is not None and (not isinstance(access, dict) or access.get("VpcEndpointId") is None):
+        raise fail(f"Resource with id [{logical_id}] is invalid. 'AccessAssociation' must be a map with "
+                   "'VpcEndpointId'.", path + ("AccessAssociation",))
+    if isinstance(access, dict):
+        source = plain(access["VpcEndpointId"])
+        association_id = "DomainNameAccessAssociation" + digest(
+            source if isinstance(source, str) else __import__("json").dumps(source, sort_keys=True))[:10]
+        ctx.add(association_id, resource("AWS::ApiGateway::DomainNameAccessAssociation", {
+            "AccessAssociationSource": source, "AccessAssociationSourceType": "VPCE",
+            "DomainNameArn": ref(domain_id)}, condition=condition))
+    base_paths = domain.get("BasePath")
+    explicit = base_paths is not None
+    for base in (base_paths if isinstance(base_paths, list) else [base_paths or "/"]):
+        if not isinstance(base, str):
+            raise fail(f"Resource with id [{logical_id}] is invalid. Invalid Basepath name provided.",
+                       path + ("BasePath",))
+        suffix = "".join(ch for ch in base if ch.isalnum())
+        mapping: dict[str, Json] = {"DomainNameArn": ref(domain_id), "RestApiId": ref(logical_id),
+                                    "Stage": ref(stage_id)}
+        if explicit:
+            mapping["BasePath"] = suffix if domain.get("NormalizeBasePath", True) else base
+        ctx.add(f"{logical_id}{suffix}BasePathMapping", resource("AWS::ApiGateway::BasePathMappingV2", mapping,
+                                                               condition=condition))
+    route53 = domain.get("Route53")
+    if isinstance(route53, dict):
+        zone_id = route53.get("HostedZoneId")
+        zone_name = route53.get("HostedZoneName")
+        zone = zone_id if zone_id is not None else zone_name
+        if zone is None:
+            raise fail(f"Resource with id [{logical_id}] is invalid. HostedZoneId or HostedZoneName is "
+                       "required to enable Route53 support on Custom Domains.", path + ("Route53",))
+        alias = {"DNSName": plain(route53.get("VpcEndpointDomainName")),
+                 "HostedZoneId": plain(route53.get("VpcEndpointHostedZoneId"))}
+        record: dict[str, Json] = {"Name": plain(name), "Type": "A", "AliasTarget": alias}
+        records = [record]
+        if route53.get("IpV6"):
+            records.append({**record, "Type": "AAAA", "AliasTarget": dict(alias)})
+        group: dict[str, Json] = {"RecordSets": records}
+        group["HostedZoneId" if zone_id is not None else "HostedZoneName"] = plain(zone)
+        group_id = "RecordSetGroup" + digest(zone if isinstance(zone, str) else
+                                             __import__("json").dumps(zone, sort_keys=True))[:10]
+        ctx.add(group_id, resource("AWS::Route53::RecordSetGroup", group, condition=condition))
