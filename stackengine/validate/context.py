@@ -36,6 +36,9 @@ class TemplateContext:
     registry: SchemaRegistry
     parameters: dict[str, ParameterValue]
     parameter_types: dict[str, str]
+    parameter_choices: dict[str, tuple[str, ...]]
+    """Values a parameter without a given value can take that the template names: its Default and
+    AllowedValues."""
     base: EvalContext
     conditions: ConditionModel
     sam: bool = False

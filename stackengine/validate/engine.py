@@ -165,7 +165,9 @@ def _context(file: str, source: Mapping[str, Json], template: Mapping[str, Json]
     model = ConditionModel.build(conditions_section, base, template.get("Parameters"))
     return TemplateContext(file=file, source=source, template=template, options=options,
                            registry=default_registry(), parameters=parameters,
-                           parameter_types=parameter_types, base=base, conditions=model, sam=sam)
+                           parameter_types=parameter_types,
+                           parameter_choices=_choices(template.get("Parameters"), parameters),
+                           base=base, conditions=model, sam=sam)
 
 
 def _stack_info(options: ValidateOptions) -> Any:
@@ -208,6 +210,27 @@ def _parameters(declared: Json, options: ValidateOptions, file: str, sink: Diagn
             parameters[str(name)] = ParameterValue(str(name), types[str(name)], Unknown({"Ref": str(name)}),
                                                    bool(spec.get("NoEcho")) if isinstance(spec, Mapping) else False)
     return parameters, types
+
+
+def _choices(declared: Json, parameters: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    from stackengine.values import Unknown, as_string
+
+    out: dict[str, tuple[str, ...]] = {}
+    for name, spec in (declared.items() if isinstance(declared, Mapping) else ()):
+        value = parameters.get(str(name))
+        if not isinstance(spec, Mapping) or value is None or not isinstance(value.value, Unknown):
+            continue
+        if str(spec.get("Type", "String")).startswith(("List<", "CommaDelimitedList", "AWS::SSM")):
+            continue
+        found: list[str] = []
+        allowed = spec.get("AllowedValues")
+        for candidate in [spec.get("Default"), *(allowed if isinstance(allowed, list) else [])]:
+            text = as_string(candidate) if candidate is not None else None
+            if text is not None and text not in found:
+                found.append(text)
+        if found:
+            out[str(name)] = tuple(found)
+    return out
 
 
 def _rules(rules: Json, base: Any, parameters: Mapping[str, Any], sink: DiagnosticSink) -> None:

@@ -176,7 +176,8 @@ def check_resources(tc: TemplateContext) -> list[Diagnostic]:
         path: TemplatePath = ("Resources", logical_id)
         if kind not in checkers:
             schema = tc.registry.get(kind)
-            checkers[kind] = SchemaChecker(schema, tc.parameter_types) if schema is not None else None
+            checkers[kind] = SchemaChecker(schema, tc.parameter_types, tc.parameter_choices) \
+                if schema is not None else None
         checker = checkers[kind]
         properties = resource.get("Properties")
         if isinstance(properties, Mapping) and not _is_intrinsic(properties):

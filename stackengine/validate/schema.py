@@ -166,9 +166,11 @@ def _as_text(value: Json) -> str | None:
 class SchemaChecker:
     """Checks evaluated property values of one resource type against its registry schema."""
 
-    def __init__(self, schema: ResourceSchema, parameter_types: Mapping[str, str]) -> None:
+    def __init__(self, schema: ResourceSchema, parameter_types: Mapping[str, str],
+                 parameter_choices: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.schema = schema
         self.parameter_types = parameter_types
+        self.parameter_choices = parameter_choices or {}
         raw = schema.raw
         self.root: Node = {
             "type": "object",
@@ -276,11 +278,31 @@ class SchemaChecker:
         if not names:
             return
         what = _describe_expr(value.expr)
+        if shape == "scalar" and not names <= {"array", "object"}:
+            self._check_choices(value, node, path, out)
         if shape == "list" and "array" not in names and "object" not in names:
             out.append(Diagnostic(TYPE, f"expected {' or '.join(sorted(names))}, but {what} is a list", path))
         elif shape == "scalar" and names <= {"array", "object"}:
             out.append(Diagnostic(TYPE, f"expected {' or '.join(sorted(names))}, but {what} is a single value",
                                   path))
+
+    def _check_choices(self, value: Unknown, node: Node, path: TemplatePath, out: list[Diagnostic]) -> None:
+        """A `Ref` to a parameter whose Default / AllowedValues are known: each of those values can
+        reach the property, so each must be acceptable there."""
+        name = value.expr.get("Ref") if isinstance(value.expr, dict) else None
+        for choice in self.parameter_choices.get(name, ()) if isinstance(name, str) else ():
+            trial: list[Diagnostic] = []
+            types = node.get("type")
+            names = [types] if isinstance(types, str) else list(types or ())
+            if names and not any(_matches_type(choice, t) for t in names):
+                trial.append(Diagnostic(TYPE, f"expected {' or '.join(names)}", path))
+            else:
+                self._check_scalar(choice, node, path, trial)
+            for d in trial:
+                if d.is_error:
+                    out.append(Diagnostic(d.code, f"parameter {name} can be {choice!r} (its Default or "
+                                          f"AllowedValues), which is not valid here: {d.message}", path))
+                    return
 
     def _check_object(self, value: Mapping[str, Json], node: Node, path: TemplatePath,
                       out: list[Diagnostic], depth: int, *, shallow: bool) -> None:

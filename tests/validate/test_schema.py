@@ -123,3 +123,15 @@ def test_type_not_in_region(check) -> None:
     missing = sorted(set(registry.types()) - set(registry.types_in_region(region)))[0]
     report = check(f"Resources:\n  X:\n    Type: {missing}\n", regions=(region,))
     assert "E3011" in codes(report)
+
+
+def test_parameter_default_and_allowed_values_must_fit_where_referenced(check) -> None:
+    template = """
+    Parameters:
+      Delay: {Type: Number, Default: %s, AllowedValues: [1, %s]}
+    Resources:
+      Q: {Type: AWS::SQS::Queue, Properties: {DelaySeconds: !Ref Delay}}
+    """
+    report = check(template % (1, 5000))
+    assert [d.code for d in report.errors] == ["E3019"] and "can be '5000'" in report.errors[0].message
+    assert not check(template % (1, 5)).errors
