@@ -141,9 +141,8 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
             if bad in props:
                 raise fail(f"Resource with id [{logical_id}] is invalid. '{bad}' must not be set when "
                            "'PackageType' is 'Image'.", path + (bad,))
-    tracing = props.get("Tracing")
-    if tracing is not None:
-        lambda_props["TracingConfig"] = {"Mode": tracing}
+    if tracing_enabled(props.get("Tracing"), ctx):
+        lambda_props["TracingConfig"] = {"Mode": plain(props["Tracing"])}
     dlq = props.get("DeadLetterQueue")
     if dlq is not None:
         lambda_props["DeadLetterConfig"] = {"TargetArn": _dlq_target(logical_id, dlq, path)}
@@ -180,6 +179,15 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
         policies.finish_role(target.role)
     if props.get("PropagateTags") and props.get("Tags"):
         _propagate_tags(target, props["Tags"])
+
+
+def tracing_enabled(tracing: Json, ctx: SamContext) -> bool:
+    """Any tracing mode except Disabled (also through a parameter) turns tracing on."""
+    if tracing is None or tracing == "":
+        return False
+    from stackengine.transform.sam.intrinsics import resolve_parameters
+
+    return resolve_parameters(tracing, ctx) != "Disabled"
 
 
 def _propagate_tags(target: FunctionTarget, tags: dict[str, Json]) -> None:

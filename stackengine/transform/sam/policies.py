@@ -145,8 +145,9 @@ def function_role(logical_id: str, role_id: str, props: dict[str, Json], ctx: Sa
     basic = "AWSLambdaBasicDurableExecutionRolePolicy" if props.get("DurableConfig") is not None \
         else "AWSLambdaBasicExecutionRole"
     managed: list[Json] = [managed_arn(ctx, f"service-role/{basic}")]
-    tracing = props.get("Tracing")
-    if tracing == "Active" or (is_intrinsic(tracing) and tracing is not None):
+    from stackengine.transform.sam.function import tracing_enabled
+
+    if tracing_enabled(props.get("Tracing"), ctx):
         managed.append(managed_arn(ctx, "AWSXrayWriteOnlyAccess"))
     if props.get("VpcConfig") is not None:
         managed.append(managed_arn(ctx, "service-role/AWSLambdaVPCAccessExecutionRole"))

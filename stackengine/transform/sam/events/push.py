@@ -44,6 +44,11 @@ def s3(target: FunctionTarget, name: str, props: dict[str, Json], path: Path) ->
     bprops = bucket.setdefault("Properties", {})
     if bprops is None:
         bprops = bucket["Properties"] = {}
+    tags = target.properties.get("Tags")
+    if target.properties.get("PropagateTags") and isinstance(tags, dict):
+        bucket_tags = bprops.setdefault("Tags", [])
+        keys = {t.get("Key") for t in bucket_tags if isinstance(t, dict)}
+        bucket_tags.extend({"Key": k, "Value": plain(v)} for k, v in tags.items() if k not in keys)
     notification = bprops.setdefault("NotificationConfiguration", {})
     configs = notification.setdefault("LambdaConfigurations", [])
     for event in props["Events"] if isinstance(props["Events"], list) else [props["Events"]]:
