@@ -176,3 +176,45 @@ def test_continue_update_rollback_needs_failed_state(env):
     env("deploy", "app.yaml")
     result = env("continue-update-rollback", "app", code=1)
     assert "UPDATE_ROLLBACK_FAILED" in result.output
+
+
+def _chain_template(n: int) -> str:
+    lines = ["Resources:"]
+    for i in range(n):
+        value = f"!Sub 'v-${{P{i // 2}}}'" if i else "root"
+        lines += [f"  P{i}:", "    Type: AWS::SSM::Parameter", "    Properties:",
+                  "      Type: String", f"      Value: {value}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("delay", [0.45, 0.7])
+def test_kill9_during_deploy_then_next_deploy_recovers(tmp_path, delay):
+    """The product path: `stackengine deploy` on the local provider killed with SIGKILL, then the
+    next `deploy` settles it. The emulated account then holds exactly the stack's resources."""
+    import signal
+    import time
+
+    from stackengine.providers.local import AccountStore
+    from stackengine.state.sqlite import SqliteStateStore
+
+    (tmp_path / "chain.yaml").write_text(_chain_template(16))
+    state = str(tmp_path / "state.db")
+    cmd = [sys.executable, "-c", "from stackengine.cli.main import main; main()", "--state", state,
+           "deploy", str(tmp_path / "chain.yaml"), "--provider-latency-ms", "60",
+           "--max-parallel", "3"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=tmp_path)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    result = CliRunner().invoke(cli, ["--state", state, "deploy", str(tmp_path / "chain.yaml")])
+    assert result.exit_code == 0, result.output
+    store = SqliteStateStore(state)
+    record = store.get_stack("123456789012", "us-east-1", "chain")
+    assert record is not None and record.status.value == "CREATE_COMPLETE"
+    rows = store.resources(record.stack_id)
+    assert set(rows) == {f"P{i}" for i in range(16)}
+    live = [r for r in AccountStore(state).list_resources() if r.stack_id]  # not account defaults
+    assert sorted((r.stack_id, r.logical_id) for r in live) == \
+        sorted((record.stack_id, k) for k in rows)
+    assert {r.physical_id for r in live} == {r.physical_id for r in rows.values()}
