@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from stackengine.diagnostics import Diagnostic, DiagnosticSink, Severity, Span, TemplateError, TemplatePath
@@ -73,6 +73,11 @@ def validate_document(file: str, source: Json, warnings: Sequence[Diagnostic] = 
         sink.add(MACRO, "registry modules expand in the AWS account; the module's resources are not "
                  "checked offline", ("Resources", logical_id, "Type"), Severity.INFO)
     sink.extend(check_resources(tc))
+    # Values that depend on the region (Fn::FindInMap keyed by AWS::Region, ...) are checked in
+    # every chosen region; parameter and condition problems were reported once already.
+    for region in options.regions[1:]:
+        regional = replace(options, regions=(region,))
+        sink.extend(check_resources(_context(file, source, template, regional, sam, DiagnosticSink())))
     for family in CHECKS:
         sink.extend(load_check(family)(tc))
     return _finish(file, sink.items, locator, options, tc)

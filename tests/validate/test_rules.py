@@ -208,3 +208,17 @@ def test_dynamic_references_are_not_checked_as_literals(check) -> None:
         Properties: {ImageId: "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}"}
     """)
     assert not report.errors
+
+
+def test_every_chosen_region_is_checked(check) -> None:
+    template = """
+    Mappings:
+      Amis: {us-east-1: {Id: ami-0123456789abcdef0}}
+    Resources:
+      I:
+        Type: AWS::EC2::Instance
+        Properties: {ImageId: !FindInMap [Amis, !Ref "AWS::Region", Id]}
+    """
+    assert not check(template, regions=("us-east-1",)).errors
+    report = check(template, regions=("us-east-1", "eu-west-1"))
+    assert [d.code for d in report.errors] == ["E1011"] and "eu-west-1" in report.errors[0].message

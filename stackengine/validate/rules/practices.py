@@ -37,8 +37,10 @@ def check(tc: TemplateContext) -> Iterator[Diagnostic]:
 
 
 def _arns(tc: TemplateContext) -> Iterator[Diagnostic]:
+    # What the user wrote: for SAM, the source (the transform's own ARNs are not the user's to fix).
+    root = tc.source if tc.sam else tc.template
     for section in ("Resources", "Outputs"):
-        body = tc.template.get(section)
+        body = root.get(section)
         if not isinstance(body, Mapping):
             continue
         stack: list[tuple[Json, TemplatePath]] = [(body, (section,))]
