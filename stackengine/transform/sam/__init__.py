@@ -52,6 +52,10 @@ PRE_PLUGINS: tuple[str, ...] = (
     "connector:add_embedded_connectors",
     "implicit_api:add_implicit_apis",
 )
+# Plugins that need the resources with Globals merged in.
+POST_GLOBALS_PLUGINS: tuple[str, ...] = (
+    "implicit_api_impl:propagate_tags",
+)
 POST_PLUGINS: tuple[str, ...] = (
     "references:resolve_sam_references",
 )
@@ -129,11 +133,11 @@ def _prepare(ctx: SamContext, context: TransformContext) -> None:
             values[name] = spec["Default"]
     values.update(context.parameters or {})
     ctx.parameter_values = values
-    for target in PRE_PLUGINS[:0]:
-        _load(target)(ctx)
     # Implicit APIs exist before Globals apply, so `Globals: Api` reaches them too.
     for target in PRE_PLUGINS:
         _load(target)(ctx)
     if "Globals" in template:
         apply_globals(ctx.resources, parse_globals(template["Globals"]))
         del template["Globals"]
+    for target in POST_GLOBALS_PLUGINS:
+        _load(target)(ctx)

@@ -146,7 +146,9 @@ def translate_function(logical_id: str, res: dict[str, Json], ctx: SamContext) -
     dlq = props.get("DeadLetterQueue")
     if dlq is not None:
         lambda_props["DeadLetterConfig"] = {"TargetArn": _dlq_target(logical_id, dlq, path)}
-    lambda_props["Tags"] = tag_list(props.get("Tags"), path=path + ("Tags",))
+    # With PropagateTags the user's tags replace SAM's own marker tag everywhere.
+    lambda_props["Tags"] = tag_list(props.get("Tags"), sam_tag=not props.get("PropagateTags"),
+                                    path=path + ("Tags",))
     attributes = attributes_of(res, "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")
     target = FunctionTarget(logical_id, props, ctx, condition, path=path,
                             attributes=attributes_of(res, "DeletionPolicy", "UpdateReplacePolicy"))
@@ -192,7 +194,9 @@ def tracing_enabled(tracing: Json, ctx: SamContext) -> bool:
 
 def _propagate_tags(target: FunctionTarget, tags: dict[str, Json]) -> None:
     for logical_id, res in target.ctx.output.items():
-        if not logical_id.startswith(target.logical_id) or res.get("Type") == "AWS::Lambda::Function":
+        shared = logical_id == "ServerlessDeploymentApplication"
+        if (not logical_id.startswith(target.logical_id) and not shared) or \
+                res.get("Type") == "AWS::Lambda::Function":
             continue
         if res.get("Type") in TAGGABLE:
             existing = res["Properties"].setdefault("Tags", [])
@@ -202,8 +206,8 @@ def _propagate_tags(target: FunctionTarget, tags: dict[str, Json]) -> None:
                     existing.append({"Key": key, "Value": value})
 
 
-TAGGABLE = frozenset({"AWS::IAM::Role", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Events::Rule",
-                      "AWS::Scheduler::Schedule", "AWS::CodeDeploy::Application"})
+TAGGABLE = frozenset({"AWS::IAM::Role", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::CodeDeploy::Application",
+                      "AWS::CodeDeploy::DeploymentGroup", "AWS::IoT::TopicRule"})
 
 
 def _code(logical_id: str, props: dict[str, Json], ctx: SamContext, path: tuple[Any, ...]) -> Json:

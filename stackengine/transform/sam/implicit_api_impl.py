@@ -121,6 +121,7 @@ def _apply_attributes(ctx: SamContext, api_id: str, owners: list[str]) -> None:
         if not values:
             continue
         api[attribute] = "Retain" if "Retain" in values else sorted(values)[0]
+    ctx.extra.setdefault("implicit_owners", {})[api_id] = list(owners)
     conditions = [ctx.resources[o].get("Condition") for o in owners]
     if conditions and all(isinstance(c, str) for c in conditions):
         from stackengine.transform.sam.conditions import condition_for
@@ -128,3 +129,16 @@ def _apply_attributes(ctx: SamContext, api_id: str, owners: list[str]) -> None:
         api["Condition"] = condition_for(ctx, f"{api_id}Condition", set(conditions))  # type: ignore[arg-type]
 
 
+
+
+def propagate_tags(ctx: SamContext) -> None:
+    """After Globals: functions with PropagateTags pass their tags on to the implicit APIs they use."""
+    for api_id, owners in (ctx.extra.get("implicit_owners") or {}).items():
+        api = ctx.resources.get(api_id)
+        if not isinstance(api, dict) or not (api.get("Properties") or {}).get("__IMPLICIT"):
+            continue
+        for owner in owners:
+            owner_props = ctx.resources[owner].get("Properties") or {}
+            if owner_props.get("PropagateTags") and isinstance(owner_props.get("Tags"), dict):
+                api["Properties"].setdefault("Tags", {}).update(owner_props["Tags"])
+                api["Properties"]["PropagateTags"] = True

@@ -164,7 +164,7 @@ def function_role(logical_id: str, role_id: str, props: dict[str, Json], ctx: Sa
         "AssumeRolePolicyDocument": plain(props.get("AssumeRolePolicyDocument") or LAMBDA_ASSUME_ROLE),
         "ManagedPolicyArns": managed,
         "Policies": inline,
-        "Tags": tag_list(props.get("Tags")),
+        "Tags": tag_list(props.get("Tags"), sam_tag=not props.get("PropagateTags")),
         "PermissionsBoundary": plain(props.get("PermissionsBoundary")),
         "Path": plain(props.get("RolePath")),
     }
