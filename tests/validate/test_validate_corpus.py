@@ -53,6 +53,20 @@ def test_good_and_real_world_templates(relative: str) -> None:
     assert all(d.span is not None and d.span.line >= 1 for d in report.findings)
 
 
+def test_good_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    """Prints the cfnlint-good figure (STACKENGINE_CORPUS_REPORT=1 pytest -s): templates without any
+    error, and that every template with errors is one listed, with its reason, as a real rejection."""
+    good = [p for p in FILES if p.startswith("cfnlint-good/")]
+    if not good:
+        pytest.skip(f"corpus not found at {CORPUS}")
+    failing = [p for p in good if validate_file(str(CORPUS / p)).errors]
+    assert set(failing) <= set(EXPECTED)
+    with capsys.disabled():
+        if os.environ.get("STACKENGINE_CORPUS_REPORT"):
+            print(f"\ncfnlint-good: {len(good) - len(failing)}/{len(good)} without errors; "
+                  f"{len(failing)} listed real rejections")
+
+
 def test_bad_templates_that_cfn_lint_rejects_are_rejected(capsys: pytest.CaptureFixture[str]) -> None:
     present = [p for p in REJECTED if (CORPUS / p).is_file()]
     if not present:
