@@ -86,7 +86,8 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
         _add_gateway_responses(logical_id, props, editor, path)
         _add_models(logical_id, props, editor, path)
         _add_request_models(logical_id, props, editor, path)
-        _add_binary_media_types(props, body, managed)
+        _add_binary_media_types({**props, "BinaryMediaTypes": resolve_parameters(
+            props.get("BinaryMediaTypes"), ctx)}, body, managed)
         _cleanup(editor)
         if open_api_version and _OPENAPI3.match(open_api_version):
             body = openapi3_postprocess(body, managed, open_api_version)
@@ -113,7 +114,7 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
         if props.get(name) is not None:
             rest_props[name] = plain(props[name])
     if props.get("BinaryMediaTypes") is not None:
-        rest_props["BinaryMediaTypes"] = plain(props["BinaryMediaTypes"])
+        rest_props["BinaryMediaTypes"] = plain(resolve_parameters(props["BinaryMediaTypes"], ctx))
     endpoint = props.get("EndpointConfiguration")
     if endpoint is not None:
         rest_props.update(_endpoint_configuration(logical_id, endpoint, path))
@@ -203,14 +204,19 @@ def _s3_location(logical_id: str, uri: Json, path: tuple[Any, ...]) -> Json:
 
 
 def _media_type(value: Json) -> Json:
+    """`image~1png` (the escaped form the RestApi property takes) → `image/png` for the definition."""
     if isinstance(value, str):
         return value.replace("~1", "/")
+    if isinstance(value, list):
+        return [_media_type(v) for v in value]
+    if isinstance(value, dict) and list(value) == ["Fn::Join"]:
+        return {"Fn::Join": _media_type(value["Fn::Join"])}
     return plain(value)
 
 
 def _add_binary_media_types(props: dict[str, Json], body: dict[str, Json], managed: bool) -> None:
     types = props.get("BinaryMediaTypes")
-    if types is None or not managed:
+    if types is None:
         return
     body["x-amazon-apigateway-binary-media-types"] = [_media_type(m) for m in types]
 
@@ -496,8 +502,11 @@ STAGE_PASSTHROUGH = ("Variables", "CacheClusterEnabled", "CacheClusterSize", "Tr
 
 def _stage(logical_id: str, props: dict[str, Json], ctx: SamContext, condition: Json,
            deployment_id: str, stage_name: Json, attrs: dict[str, Json]) -> str:
-    prefix = "".join(ch for ch in stage_name if ch.isalnum()) if isinstance(stage_name, str) else ""
-    stage_id = f"{logical_id}{prefix}Stage"
+    if isinstance(stage_name, str) and not stage_name.isalnum():
+        stage_id = f"{logical_id}Stage{digest(stage_name)[:10]}"
+    else:
+        prefix = stage_name if isinstance(stage_name, str) else ""
+        stage_id = f"{logical_id}{prefix}Stage"
     stage_props: dict[str, Json] = {"DeploymentId": ref(deployment_id), "RestApiId": ref(logical_id),
                                     "StageName": plain(stage_name)}
     for name in STAGE_PASSTHROUGH:

@@ -40,8 +40,13 @@ def api_id_of(value: Json) -> str | None:
 
 
 def stage_suffix(stage: Json) -> str:
+    """How generated IDs name a stage: as written when alphanumeric, else by its hash."""
     if isinstance(stage, str):
-        return "".join(ch for ch in stage if ch.isalnum())
+        if stage.isalnum():
+            return stage
+        from stackengine.transform.sam.logical_ids import digest
+
+        return digest(stage)[:10]
     return "Stage"
 
 
