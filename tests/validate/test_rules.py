@@ -222,3 +222,30 @@ def test_every_chosen_region_is_checked(check) -> None:
     assert not check(template, regions=("us-east-1",)).errors
     report = check(template, regions=("us-east-1", "eu-west-1"))
     assert [d.code for d in report.errors] == ["E1011"] and "eu-west-1" in report.errors[0].message
+
+
+def test_policy_principals(check) -> None:
+    report = check("""
+    Resources:
+      B: {Type: AWS::S3::Bucket}
+      BP:
+        Type: AWS::S3::BucketPolicy
+        Properties:
+          Bucket: !Ref B
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "*"}]
+      P:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Principal: "*", Action: "s3:GetObject", Resource: "*"}]
+      OK:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "*"}]
+    """)
+    assert sorted(d.path[1] for d in report.errors if d.code == "E3040") == ["BP", "P"]

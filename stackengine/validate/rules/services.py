@@ -133,6 +133,63 @@ def check_nested_stack(tc: TemplateContext, logical_id: str, resource: Mapping[s
                                  f"{name!r} (it has no Default), which is not passed", where)
 
 
+# Where a policy document is resource-based (its statements say who: Principal is required) or
+# identity-based (attached to a principal: Principal is not allowed). "*" steps into a list.
+RESOURCE_POLICIES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::S3::BucketPolicy": (("PolicyDocument",),),
+    "AWS::SQS::QueuePolicy": (("PolicyDocument",),),
+    "AWS::SNS::TopicPolicy": (("PolicyDocument",),),
+    "AWS::ECR::Repository": (("RepositoryPolicyText",),),
+    "AWS::KMS::Key": (("KeyPolicy",),),
+    "AWS::IAM::Role": (("AssumeRolePolicyDocument",),),
+    "AWS::SecretsManager::ResourcePolicy": (("ResourcePolicy",),),
+}
+IDENTITY_POLICIES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::IAM::Policy": (("PolicyDocument",),),
+    "AWS::IAM::ManagedPolicy": (("PolicyDocument",),),
+    "AWS::IAM::Role": (("Policies", "*", "PolicyDocument"),),
+    "AWS::IAM::User": (("Policies", "*", "PolicyDocument"),),
+    "AWS::IAM::Group": (("Policies", "*", "PolicyDocument"),),
+}
+
+
+def _documents(props: Mapping[str, Json], spec: tuple[str, ...], path: TemplatePath) -> Iterator[tuple[Json, TemplatePath]]:
+    if not spec:
+        yield props, path
+        return
+    head, rest = spec[0], spec[1:]
+    if head == "*":
+        if isinstance(props, list):
+            for index, item in enumerate(props):
+                yield from _documents(item, rest, path + (index,))
+    elif isinstance(props, Mapping) and head in props:
+        yield from _documents(props[head], rest, path + (head,))
+
+
+def check_policy_principals(tc: TemplateContext, logical_id: str, resource: Mapping[str, Json]) -> Iterator[Diagnostic]:
+    kind = str(resource.get("Type"))
+    base: TemplatePath = ("Resources", logical_id, "Properties")
+    for specs, needed in ((RESOURCE_POLICIES.get(kind, ()), True), (IDENTITY_POLICIES.get(kind, ()), False)):
+        for spec in specs:
+            for document, path in _documents(_props(resource), spec, base):
+                if not isinstance(document, Mapping):
+                    continue
+                statements = document.get("Statement")
+                items = [statements] if isinstance(statements, dict) else statements \
+                    if isinstance(statements, list) else []
+                for index, statement in enumerate(items):
+                    if not isinstance(statement, Mapping) or not _literal(statement):
+                        continue
+                    where = path + ("Statement",) + ((index,) if isinstance(statements, list) else ())
+                    has = "Principal" in statement or "NotPrincipal" in statement
+                    if needed and not has:
+                        yield Diagnostic(POLICY, "a resource-based policy statement needs Principal or "
+                                         "NotPrincipal", where)
+                    elif not needed and has:
+                        yield Diagnostic(POLICY, "an identity-based policy (attached to a role, user or group) "
+                                         "cannot name a Principal", where)
+
+
 TYPE_CHECKS: dict[str, TypeCheck] = {
     "AWS::DynamoDB::Table": check_dynamodb_table,
     "AWS::Lambda::Function": check_lambda_function,
@@ -156,6 +213,8 @@ def _all(tc: TemplateContext) -> Iterator[Diagnostic]:
         type_check = TYPE_CHECKS.get(resource["Type"])
         if type_check is not None:
             yield from type_check(tc, str(logical_id), resource)
+        if resource["Type"] in RESOURCE_POLICIES or resource["Type"] in IDENTITY_POLICIES:
+            yield from check_policy_principals(tc, str(logical_id), resource)
         if resource["Type"].endswith("::MODULE"):
             yield from _module(str(logical_id), resource)
     yield from _shared_names(tc)
