@@ -89,8 +89,7 @@ def translate_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -> Non
         _add_binary_media_types({**props, "BinaryMediaTypes": resolve_parameters(
             props.get("BinaryMediaTypes"), ctx)}, body, managed)
         _cleanup(editor)
-        if open_api_version and _OPENAPI3.match(open_api_version):
-            body = openapi3_postprocess(body, managed, open_api_version)
+        body = openapi3_postprocess(body, managed, open_api_version)
         if props.get("DisableExecuteApiEndpoint") is not None:
             add_disable_execute_endpoint(body, props["DisableExecuteApiEndpoint"])
         rest_props["Body"] = body
@@ -449,10 +448,17 @@ def add_disable_execute_endpoint(body: dict[str, Json], value: Json) -> None:
         body["x-amazon-apigateway-endpoint-configuration"] = config
 
 
-def openapi3_postprocess(body: dict[str, Json], managed: bool, version: str) -> dict[str, Json]:
-    if "swagger" in body:
+def openapi3_postprocess(body: dict[str, Json], managed: bool, version: str | None) -> dict[str, Json]:
+    """OpenAPI 3 documents keep schemes and schemas under `components`. A definition SAM generated
+    becomes OpenAPI when OpenApiVersion says 3.x; a user's Swagger 2 document stays as written."""
+    if managed and "swagger" in body and version and _OPENAPI3.match(version):
         del body["swagger"]
         body["openapi"] = version
+    if "swagger" in body:
+        return body
+    declared = version or body.get("openapi")
+    if not isinstance(declared, str) or not _OPENAPI3.match(declared):
+        return body
     components = body.get("components") or {}
     if "securityDefinitions" in body:
         components.setdefault("securitySchemes", {}).update(body.pop("securityDefinitions"))
