@@ -320,7 +320,8 @@ class SchemaChecker:
                 elif additional is False:
                     hint = _close_matches(key, props, 1)
                     suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-                    out.append(Diagnostic(UNKNOWN_PROPERTY, f"{key!r} is not a property here"
+                    where = f"of {self.schema.type_name}" if node is self.root else "here"
+                    out.append(Diagnostic(UNKNOWN_PROPERTY, f"{key!r} is not a property {where}"
                                           + suggestion, path + (key,)))
                     continue
                 elif isinstance(additional, Mapping):
