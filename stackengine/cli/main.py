@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "delete": "stackengine.cli.stack_cmds:delete",
     "deploy": "stackengine.cli.stack_cmds:deploy",
     "describe": "stackengine.cli.stack_cmds:describe",
+    "emulator": "stackengine.cli.emulator_cmd:emulator",
     "events": "stackengine.cli.stack_cmds:events",
     "exports": "stackengine.cli.stack_cmds:exports",
     "graph": "stackengine.cli.graph_cmd:graph",
