@@ -266,7 +266,9 @@ def _add_cors(logical_id: str, props: dict[str, Json], editor: SwaggerEditor, pa
         raise fail(f"Resource with id [{logical_id}] is invalid. Cors AllowOrigin must not be '*' when "
                    "AllowCredentials is true.", path + ("Cors",))
     version = props.get("OpenApiVersion")
-    openapi3 = version is not None and bool(_OPENAPI3.match(str(version)))
+    # The document becomes OpenAPI 3 later when SAM generated it and OpenApiVersion says 3.x.
+    openapi3 = (bool(props.get("__MANAGE_SWAGGER")) and version is not None and
+                bool(_OPENAPI3.match(str(version))))
     for api_path in list(editor.paths):
         item = editor.paths[api_path]
         if not isinstance(item, dict):
