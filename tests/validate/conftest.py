@@ -20,11 +20,3 @@ def check(tmp_path: Path) -> Callable[..., FileReport]:
         return validate_file(str(path), ValidateOptions(**options))  # type: ignore[arg-type]
 
     return run
-
-
-def codes(report: FileReport) -> set[str]:
-    return {d.code for d in report.findings}
-
-
-def error_codes(report: FileReport) -> set[str]:
-    return {d.code for d in report.errors}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import codes, error_codes
+from validate_support import codes, error_codes
 
 from stackengine.validate.branches import ConditionModel
 from stackengine.intrinsics.evaluate import EvalContext

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import codes, error_codes
+from validate_support import codes, error_codes
 
 
 def test_cycle(check) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import error_codes
+from validate_support import error_codes
 
 
 def test_findings_map_back_to_the_sam_source(check) -> None:

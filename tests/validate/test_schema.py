@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import codes, error_codes
+from validate_support import codes, error_codes
 
 QUEUE = """
 Parameters:
