@@ -15,7 +15,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 from stackengine.diagnostics import StackEngineError, UsageError
 from stackengine.execute.checks import (
-    TerminationProtected, check_capabilities, check_stack_policy, required_capabilities,
+    TerminationProtected, check_capabilities, check_snapshot_policies, check_stack_policy,
+    required_capabilities,
 )
 from stackengine.execute.events import EventListener, now_iso
 from stackengine.execute.executor import DeployRequest, Executor
@@ -174,6 +175,12 @@ class Engine:
             self._schemas = default_registry()
         return self._schemas
 
+    def _supports_snapshot(self, type_name: str) -> bool:
+        try:
+            return bool(self.provider.supports_snapshot(type_name))
+        except Exception:  # noqa: BLE001 - a provider that cannot tell does not snapshot
+            return False
+
     def _stack(self, name: str) -> StackRecord:
         record = self.store.get_stack(self.config.account_id, self.config.region, name)
         if record is None:
@@ -257,6 +264,8 @@ class Engine:
             processed = rendered.processed
             check_capabilities(required_capabilities(processed.resources, rendered.transforms),
                                request.capabilities)
+            check_snapshot_policies(processed.resources, self._supports_snapshot,
+                                    locator(processed.source, request.template_file))
             old = {p.name: p.value for p in record.parameters} if not creating else {}
             changed = {n for n, p in processed.parameters.items() if old.get(n) != p.value}
             secrets = {str(p.effective) for p in processed.parameters.values()
@@ -292,6 +301,11 @@ class Engine:
             self.store.put_change_set(record.stack_id, name, cs.to_json(internal=True))
             self._rendered[cs.change_set_id] = rendered
             return cs
+
+    def warnings(self, change_set: ChangeSet) -> list[Any]:
+        """Diagnostics of severity warning/info found rendering the change set's template."""
+        rendered = self._rendered.get(change_set.change_set_id)
+        return list(rendered.processed.warnings) if rendered is not None else []
 
     def describe_change_set(self, stack_name: str, name: str) -> ChangeSet:
         record = self._stack(stack_name)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from stackengine.cli.options import handle_errors, parameter_options
+from stackengine.cli.options import echo_diagnostics, handle_errors, parameter_options
 from stackengine.cli.stack_cmds import (
     MultiValueOption, _engine_kwargs, echo_json, engine_options, make_engine, output_option,
     parse_tags, print_change_set, print_outputs, progress_listener, read_policy, split_values,
@@ -45,6 +45,7 @@ def create(ctx: click.Context, template: str, stack_name: str, change_set_name: 
                            collect_parameters(parameter_overrides, parameters_file),
                            split_values(capabilities), parse_tags(split_values(tags)))
     cs = engine.create_change_set(request, change_set_name, description)
+    echo_diagnostics(engine.warnings(cs))
     if fmt == "json":
         echo_json({"Id": cs.change_set_id, "StackId": cs.stack_id})
     else:

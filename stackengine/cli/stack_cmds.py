@@ -15,7 +15,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 import click
 
 from stackengine.cli.options import (
-    account_option, handle_errors, parameter_options, region_option, resolve_region,
+    account_option, echo_diagnostics, handle_errors, parameter_options, region_option,
+    resolve_region,
 )
 from stackengine.diagnostics import UsageError
 
@@ -269,6 +270,7 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
         return click.confirm("Deploy this changeset?", default=False)
 
     cs = engine.create_change_set(request, change_set_name)
+    echo_diagnostics(engine.warnings(cs))
     if human:
         print_change_set(cs)
     if cs.execution_status != "AVAILABLE":

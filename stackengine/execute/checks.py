@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from stackengine.diagnostics import StackEngineError
+from stackengine.diagnostics import Diagnostic, Span, StackEngineError, TemplateError, TemplatePath
 from stackengine.plan.changeset import Action, Replacement, ResourceChange
 from stackengine.template.model import ResourceDecl
 
@@ -172,3 +172,23 @@ def check_stack_policy(policy: Mapping[str, Json] | None,
                             "(no statement allows it)")
     if problems:
         raise StackPolicyDenied("Action denied by stack policy: " + "; ".join(problems))
+
+
+def check_snapshot_policies(resources: Mapping[str, ResourceDecl],
+                            supports_snapshot: Callable[[str], bool],
+                            locate: Callable[[TemplatePath], Span | None] | None = None) -> None:
+    """`Snapshot` as DeletionPolicy or UpdateReplacePolicy only where the type can snapshot;
+    CloudFormation refuses the template otherwise (rather than deleting without one)."""
+    problems = []
+    for logical_id in sorted(resources):
+        resource = resources[logical_id]
+        for attribute, value in (("DeletionPolicy", resource.deletion_policy),
+                                 ("UpdateReplacePolicy", resource.update_replace_policy)):
+            if value == "Snapshot" and not supports_snapshot(resource.type):
+                path: TemplatePath = ("Resources", logical_id, attribute)
+                problems.append(Diagnostic(
+                    "E3035", f"{attribute} Snapshot is not supported for resource type "
+                    f"{resource.type}; use Retain or Delete", path,
+                    locate(path) if locate else None))
+    if problems:
+        raise TemplateError(problems)

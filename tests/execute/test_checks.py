@@ -52,3 +52,15 @@ def test_stack_policy():
         check_stack_policy(by_type, [change("Db")])
     check_stack_policy(by_type, [change("Q", type_="AWS::SQS::Queue")])
     check_stack_policy(None, [change("Db", Action.REMOVE)])
+
+
+def test_snapshot_policy_needs_a_snapshotting_type():
+    from stackengine.diagnostics import TemplateError
+    from stackengine.execute.checks import check_snapshot_policies
+
+    db = {"Db": ResourceDecl("Db", "AWS::RDS::DBInstance", {}, deletion_policy="Snapshot"),
+          "Q": ResourceDecl("Q", "AWS::SQS::Queue", {}, update_replace_policy="Snapshot")}
+    with pytest.raises(TemplateError, match="UpdateReplacePolicy Snapshot is not supported for "
+                                            "resource type AWS::SQS::Queue") as info:
+        check_snapshot_policies(db, lambda t: t == "AWS::RDS::DBInstance")
+    assert len(info.value.diagnostics) == 1
