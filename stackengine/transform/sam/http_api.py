@@ -120,7 +120,10 @@ def _stage(logical_id: str, props: dict[str, Json], ctx: SamContext, condition: 
     stage: dict[str, Json] = {"ApiId": ref(logical_id), "AutoDeploy": True, "StageName": plain(stage_name)}
     route_settings = dict(plain(props.get("RouteSettings") or {}))
     for key, value in (props.get("__ROUTE_SETTINGS") or {}).items():
-        route_settings.setdefault(key, value)
+        # A route's own settings (from its event) win over the API's for that route.
+        existing = route_settings.get(key)
+        route_settings[key] = {**existing, **value} if isinstance(existing, dict) and isinstance(value, dict) \
+            else value
     if route_settings:
         stage["RouteSettings"] = route_settings
     for key in ("StageVariables", "AccessLogSettings", "DefaultRouteSettings"):

@@ -102,7 +102,8 @@ def translate_http_api_event(target: FunctionTarget, name: str, props: dict[str,
     else:
         methods[norm] = op
     if props.get("RouteSettings") is not None:
-        route_key = f"{method.upper() if norm != ANY_METHOD else 'ANY'} {http_path}"
+        route_key = "$default" if http_path in ("$default", "/$default") else \
+            f"{method.upper() if norm != ANY_METHOD else 'ANY'} {http_path}"
         api_props.setdefault("__ROUTE_SETTINGS", {})[route_key] = plain(props["RouteSettings"])
 
 
