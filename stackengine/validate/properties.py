@@ -212,7 +212,7 @@ def _check_properties(runner: ScenarioRunner, checker: SchemaChecker | None, pro
         _check_value(runner, checker, node, value, path + (name,), own, out, (kind, name) in PACKAGEABLE)
     if checker is None:
         return
-    for present in _presence(runner, properties, path, own):
+    for present in _presence(runner, properties, path, own, out):
         out.extend(checker.check_object(present, path))
 
 
@@ -229,7 +229,7 @@ def _check_value(runner: ScenarioRunner, checker: SchemaChecker | None, node: Ma
             child = checker.child_schema(node, key) if checker is not None else {}
             _check_value(runner, checker, child, member, path + (key,), own, out)
         if checker is not None and node:
-            for present in _presence(runner, value, path, own):
+            for present in _presence(runner, value, path, own, out):
                 out.extend(checker.check_value(present, node, path, shallow=True))
         return
     if truncated:
@@ -244,7 +244,8 @@ def _check_value(runner: ScenarioRunner, checker: SchemaChecker | None, node: Ma
         out.extend(found)
 
 
-def _presence(runner: ScenarioRunner, container: Json, path: TemplatePath, own: str | None) -> list[Json]:
+def _presence(runner: ScenarioRunner, container: Json, path: TemplatePath, own: str | None,
+              out: _Deduper) -> list[Json]:
     """The container with the members that are there (not AWS::NoValue), per path of decisions of
     the Fn::If chains at the members' roots: what required/unknown-key/count checks look at.
     A member whose value itself depends on conditions stands in as an unknown value (its own
@@ -271,7 +272,9 @@ def _presence(runner: ScenarioRunner, container: Json, path: TemplatePath, own: 
             kept.append((key, stand_ins[key]))
         return dict(kept) if isinstance(container, Mapping) else [v for _, v in kept]
 
-    results, _ = runner.explore(one, own)
+    results, truncated = runner.explore(one, own)
+    if truncated:
+        out.extend([runner.cut_short(path, len(results))])
     return results
 
 
