@@ -68,8 +68,9 @@ def add_resource_policy(owner: str, editor: SwaggerEditor, policy: Json, path: s
     for key, effect in (("AwsAccountWhitelist", "Allow"), ("AwsAccountBlacklist", "Deny")):
         accounts = policy.get(key)
         if accounts:
-            rp.add_statements([{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resources,
-                                "Principal": {"AWS": plain(accounts)}}])
+            # A first account statement stands alone (not in a list), as the reference writes it.
+            rp.add_statements({"Action": "execute-api:Invoke", "Effect": effect, "Resource": resources,
+                               "Principal": {"AWS": plain(accounts)}})
     for key, condition in (("IpRangeWhitelist", "NotIpAddress"), ("IpRangeBlacklist", "IpAddress")):
         ips = policy.get(key)
         if ips:
