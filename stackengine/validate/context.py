@@ -6,12 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from stackengine.intrinsics.evaluate import EvalContext
+from stackengine.intrinsics.evaluate import EvalContext, StackInfo
 from stackengine.specs import SchemaRegistry
 from stackengine.template.model import ParameterValue
 from stackengine.validate.branches import ConditionModel
+from stackengine.values import Unknown
 
 Json = Any
+
+
+@dataclass(frozen=True)
+class ValidationStack(StackInfo):
+    """The stack's name, ID and notification ARNs are chosen at deploy time: unknown here (a
+    FindInMap keyed by the stack name must not fail on a made-up name)."""
+
+    def pseudo(self, name: str) -> Json:
+        if name in ("AWS::StackName", "AWS::StackId", "AWS::NotificationARNs"):
+            return Unknown({"Ref": name})
+        return super().pseudo(name)
 
 
 @dataclass(frozen=True)

@@ -146,8 +146,7 @@ def _has_fn_transform(value: Json) -> bool:
 def _context(file: str, source: Mapping[str, Json], template: Mapping[str, Json], options: ValidateOptions,
              sam: bool, sink: DiagnosticSink) -> TemplateContext:
     from stackengine.intrinsics.conditions import ConditionTable
-    from stackengine.intrinsics.evaluate import EvalContext, StackInfo
-    from stackengine.intrinsics.rules import check_rules
+    from stackengine.intrinsics.evaluate import EvalContext
     from stackengine.specs import default_registry
     from stackengine.transform import transform_names
     from stackengine.validate.branches import ConditionModel
@@ -176,17 +175,7 @@ def _context(file: str, source: Mapping[str, Json], template: Mapping[str, Json]
 
 
 def _stack_info(options: ValidateOptions) -> Any:
-    from stackengine.intrinsics.evaluate import StackInfo
-    from stackengine.values import Unknown
-
-    class ValidationStack(StackInfo):
-        """The stack's name, ID and notification ARNs are chosen at deploy time: unknown here
-        (a FindInMap keyed by the stack name must not fail on a made-up name)."""
-
-        def pseudo(self, name: str) -> Any:
-            if name in ("AWS::StackName", "AWS::StackId", "AWS::NotificationARNs"):
-                return Unknown({"Ref": name})
-            return super().pseudo(name)
+    from stackengine.validate.context import ValidationStack
 
     return ValidationStack("stack", options.regions[0], options.account_id)
 
