@@ -62,7 +62,8 @@ def add_auth(logical_id: str, props: dict[str, Json], editor: SwaggerEditor | No
     for http_path, _method, op in editor.operations():
         method_auth = op.get("__SAM_AUTH") or {}
         if isinstance(method_auth, dict) and method_auth.get("ResourcePolicy") is not None:
-            add_resource_policy(logical_id, editor, method_auth["ResourcePolicy"], http_path, stage,
+            method_stage = op["__SAM_POLICY_STAGE"] if "__SAM_POLICY_STAGE" in op else stage
+            add_resource_policy(logical_id, editor, method_auth["ResourcePolicy"], http_path, method_stage,
                                 path + ("Auth", "ResourcePolicy"))
             if isinstance(method_auth["ResourcePolicy"], dict):
                 add_custom_statements(editor, method_auth["ResourcePolicy"].get("CustomStatements"))

@@ -132,6 +132,8 @@ def api(target: StateMachineTarget, name: str, props: dict[str, Json], path: Pat
     if props.get("Auth") is not None:
         op["__SAM_AUTH"] = plain(props["Auth"])
     op["__SAM_EVENT"] = f"{owner}.{name}"
+    # The reference leaves the stage of a state machine event's resource policy unset.
+    op["__SAM_POLICY_STAGE"] = None
     from stackengine.transform.sam.conditions import record_method
 
     record_method(ctx, str(api_id), http_path, method, target.condition)
