@@ -36,7 +36,9 @@ def translate_http_api_event(target: FunctionTarget, name: str, props: dict[str,
     if isinstance(api, str) and ctx.type_of(api) == HTTP_API:
         api_id = api
     api_res = ctx.resources.get(api_id) if api_id else None
-    if api_id is not None and (not isinstance(api_res, dict) or api_res.get("Type") != HTTP_API):
+    if api_id is not None and isinstance(api_res, dict) and api_res.get("Type") != HTTP_API:
+        api_res = None  # an API SAM does not manage: only the permission is generated
+    elif api_id is not None and not isinstance(api_res, dict):
         raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. ApiId "
                    "must be a valid reference to an 'AWS::Serverless::HttpApi' resource in same "
                    "template.", path + ("ApiId",))

@@ -67,6 +67,11 @@ def add_version_and_alias(target: FunctionTarget, function_res: dict[str, Json],
     if sha is not None:
         hash_input = [hash_input, sha]
     version_id = hashed_id(f"{logical_id}Version", hash_input)
+    if props.get("AutoPublishAliasAllProperties") and sha is not None and \
+            function_res["Properties"].get("Description") is None:
+        # The reference records the code hash in the function's description so that a change
+        # of hash alone still publishes a new version.
+        function_res["Properties"]["Description"] = sha
     version_props = {"FunctionName": ref(logical_id), "Description": plain(props.get("VersionDescription"))}
     version = resource("AWS::Lambda::Version", version_props, condition=target.condition,
                        DeletionPolicy=deletion or sam_res.get("DeletionPolicy") or "Retain",
