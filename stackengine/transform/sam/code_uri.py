@@ -40,8 +40,10 @@ def s3_location(uri: Json, logical_id: str, prop: str, path: tuple[Any, ...],
     else:
         parsed = parse_s3_uri(uri)
         if parsed is None:
+            hint = (" Local paths must be uploaded first (stackengine package)."
+                    if isinstance(uri, str) and not uri.startswith("s3://") else "")
             raise fail(f"Resource with id [{logical_id}] is invalid. '{prop}' is not a valid S3 Uri "
-                       "of the form 's3://bucket/key' with optional versionId query parameter.", path)
+                       f"of the form 's3://bucket/key' with optional versionId query parameter.{hint}", path)
         pointer = parsed
     out = {keys[0]: plain(pointer["Bucket"]), keys[1]: plain(pointer["Key"])}
     if pointer.get("Version") is not None:
