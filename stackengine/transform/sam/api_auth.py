@@ -281,8 +281,8 @@ def add_usage_plan(logical_id: str, props: dict[str, Json], ctx: SamContext, pat
     existing["Properties"]["ApiStages"].append(stage)
     existing["DependsOn"].append(logical_id)
     ctx.output[SHARED_KEY]["Properties"]["StageKeys"].append(key_stage)
+    # The shared resources take the attributes of the last API that sets them.
     for res_id in (SHARED_PLAN, SHARED_KEY, SHARED_PLAN_KEY):
-        for key, value in extra.items():
-            ctx.output[res_id].setdefault(key, value)
+        ctx.output[res_id].update(extra)
 
 
