@@ -34,7 +34,7 @@ def delete_all(run: StackRun, *, retain: set[str], on_create_rollback: bool) -> 
         return run.delete_physical(row, policy, on_create_rollback=on_create_rollback,
                                    after=lambda: None, mark_row=True)
 
-    result = run_dag(order, prerequisites, work, max_parallel=run.max_parallel,
+    result = run_dag(order, prerequisites, work, max_parallel=run.workers,
                      stop_on_failure=False)
     return result.ok
 
@@ -74,7 +74,7 @@ def cleanup(run: StackRun) -> bool:
                 return False
         return True
 
-    return run_dag(sorted(items), prerequisites, work, max_parallel=run.max_parallel,
+    return run_dag(sorted(items), prerequisites, work, max_parallel=run.workers,
                    stop_on_failure=False).ok
 
 

@@ -16,7 +16,7 @@ from stackengine.diagnostics import StackEngineError
 from stackengine.execute import rollback
 from stackengine.execute.cleanup import delete_all, finish_forward
 from stackengine.execute.events import now_iso
-from stackengine.execute.operations import OperationFailed, StackRun
+from stackengine.execute.operations import CANCELLED, OperationFailed, StackRun
 from stackengine.execute.scheduler import chain_lengths, run_dag
 from stackengine.graph import build_graph
 from stackengine.plan.diff import needs_replacement
@@ -84,6 +84,7 @@ class Executor:
 
     def __init__(self, run: StackRun) -> None:
         self.run = run
+        self._cancelled: set[str] = set()
 
     # -- create / update ------------------------------------------------------------------
 
@@ -114,13 +115,22 @@ class Executor:
                     run.put(settled)
 
         order = graph.order()
-        result = run_dag(order, deps,
-                         lambda lid: self._apply(lid, request, deps[lid], creating),
-                         max_parallel=run.max_parallel, priority=chain_lengths(order, deps))
+
+        def apply(logical_id: str) -> bool:
+            ok = self._apply(logical_id, request, deps[logical_id], creating)
+            if not ok:
+                run.cancelled.set()  # calls still waiting for a slot are not made
+            return ok
+
+        result = run_dag(order, deps, apply, max_parallel=run.workers,
+                         priority=chain_lengths(order, deps))
+        run.cancelled.clear()
         reason: str | None = None
         outputs: tuple[Mapping[str, Json], ...] = ()
         if result.failed:
-            reason = _failure_reason(run, result.failed, "create" if creating else "update")
+            # Name the causes; resources whose call was cancelled by them are not causes.
+            causes = [n for n in result.failed if n not in self._cancelled] or result.failed
+            reason = _failure_reason(run, causes, "create" if creating else "update")
         else:
             try:
                 outputs = self._outputs(request)
@@ -172,6 +182,10 @@ class Executor:
             run.put(replace(have, previous=have, **base))  # template-only change: no call
         return True
 
+    def _note(self, logical_id: str, exc: OperationFailed) -> None:
+        if exc.reason in CANCELLED.values():
+            self._cancelled.add(logical_id)
+
     def _fail_before_call(self, want: ResourceDecl, have: ResourceState | None,
                           reason: str) -> bool:
         run = self.run
@@ -198,8 +212,10 @@ class Executor:
             run.create(want.logical_id, want.type, props, lambda r: replace(
                 row, physical_id=r.physical_id, attributes=dict(r.attributes),
                 status=ResourceStatus.CREATE_COMPLETE), before=starting,
-                after=lambda r: run.event(row, "CREATE_COMPLETE", physical_id=r.physical_id))
+                after=lambda r: run.event(row, "CREATE_COMPLETE", physical_id=r.physical_id),
+                cancellable=True)
         except OperationFailed as exc:
+            self._note(want.logical_id, exc)
             with run.batch():
                 run.put(replace(row, status=ResourceStatus.CREATE_FAILED, status_reason=exc.reason))
                 run.event(row, "CREATE_FAILED", exc.reason)
@@ -220,8 +236,10 @@ class Executor:
                                 properties=props, previous=have, **base)
         try:
             result = run.create(want.logical_id, want.type, props, lambda r: replace(
-                new_row, physical_id=r.physical_id, attributes=dict(r.attributes)))
+                new_row, physical_id=r.physical_id, attributes=dict(r.attributes)),
+                cancellable=True)
         except OperationFailed as exc:
+            self._note(want.logical_id, exc)
             run.put(replace(have, status=ResourceStatus.UPDATE_FAILED, status_reason=exc.reason,
                             previous=have))
             run.event(have, "UPDATE_FAILED", exc.reason)
@@ -247,8 +265,10 @@ class Executor:
                                          properties=props,
                                          attributes=dict(r.attributes) or dict(have.attributes),
                                          status=ResourceStatus.UPDATE_COMPLETE, **base),
-                       before=starting, after=lambda r: run.event(row, "UPDATE_COMPLETE"))
+                       before=starting, after=lambda r: run.event(row, "UPDATE_COMPLETE"),
+                       cancellable=True)
         except OperationFailed as exc:
+            self._note(want.logical_id, exc)
             # A failed update leaves the resource as it was (the provider applies all or nothing).
             with run.batch():
                 run.put(replace(row, status=ResourceStatus.UPDATE_FAILED, status_reason=exc.reason))

@@ -23,6 +23,9 @@ from stackengine.state.base import (
 )
 
 Json = Any
+CANCELLED = {OpKind.CREATE: "Resource creation cancelled",
+             OpKind.UPDATE: "Resource update cancelled",
+             OpKind.DELETE: "Resource deletion cancelled"}
 # (type, logical ID, old properties, new properties) → why the replacement is refused, or None
 ReplacementCheck = Callable[[str, str, Mapping[str, Any], Mapping[str, Any]], "str | None"]
 
@@ -57,6 +60,13 @@ class StackRun:
         self.record = record
         self.schemas = schemas
         self.max_parallel = max(1, max_parallel)
+        # At most max_parallel provider calls at once. More workers than that run, so the
+        # bookkeeping around a call (late resolution, journal, events) overlaps other calls
+        # instead of holding a slot.
+        self._slots = threading.BoundedSemaphore(self.max_parallel)
+        self.workers = self.max_parallel + max(2, self.max_parallel // 2)
+        # Set when a resource of the forward phase failed: calls not yet made are cancelled.
+        self.cancelled = threading.Event()
         self.events = EventRecorder(store, record.stack_id, record.name, listener)
         self._lock = threading.RLock()
         self.resources: dict[str, ResourceState] = dict(store.resources(record.stack_id))
@@ -118,8 +128,8 @@ class StackRun:
     def _journaled(self, op: Operation, call: Callable[[], ResourceResult | None],
                    build: Callable[[ResourceResult | None], ResourceState | None],
                    remove: bool = False, before: Callable[[], None] | None = None,
-                   after: Callable[[ResourceResult | None], None] | None = None
-                   ) -> ResourceResult | None:
+                   after: Callable[[ResourceResult | None], None] | None = None,
+                   cancellable: bool = False) -> ResourceResult | None:
         """`before` (status row, event) is written in the transaction that journals the call;
         `after` in the one that closes it: two commits per provider call."""
         stack_id = self.record.stack_id
@@ -127,11 +137,15 @@ class StackRun:
             if before is not None:
                 before()
             self.store.begin(stack_id, op)
-        try:
-            result = call()
-        except Exception as exc:  # noqa: BLE001 - any provider failure fails only this resource
-            self.store.end(stack_id, op.token, {"error": _reason(exc)})
-            raise OperationFailed(_reason(exc)) from exc
+        with self._slots:
+            if cancellable and self.cancelled.is_set():
+                self.store.end(stack_id, op.token, {"cancelled": True})
+                raise OperationFailed(CANCELLED[op.kind])
+            try:
+                result = call()
+            except Exception as exc:  # noqa: BLE001 - a provider failure fails only this resource
+                self.store.end(stack_id, op.token, {"error": _reason(exc)})
+                raise OperationFailed(_reason(exc)) from exc
         row = build(result)
         if row is not None:
             row = replace(row, timestamp=now_iso())
@@ -150,13 +164,14 @@ class StackRun:
     def create(self, logical_id: str, type_name: str, properties: Mapping[str, Json],
                build: Callable[[ResourceResult], ResourceState], token: str | None = None, *,
                before: Callable[[], None] | None = None,
-               after: Callable[[ResourceResult], None] | None = None) -> ResourceResult:
+               after: Callable[[ResourceResult], None] | None = None,
+               cancellable: bool = False) -> ResourceResult:
         op = Operation(token or uuid.uuid4().hex, OpKind.CREATE, logical_id, type_name, None,
                        dict(properties))
         result = self._journaled(
             op, lambda: self.provider.create(self.stack, type_name, logical_id, properties, op.token),
             lambda r: build(r) if r is not None else None, before=before,
-            after=after)  # type: ignore[arg-type]
+            after=after, cancellable=cancellable)  # type: ignore[arg-type]
         assert result is not None
         return result
 
@@ -164,14 +179,15 @@ class StackRun:
                old: Mapping[str, Json], new: Mapping[str, Json],
                build: Callable[[ResourceResult], ResourceState], *,
                before: Callable[[], None] | None = None,
-               after: Callable[[ResourceResult], None] | None = None) -> ResourceResult:
+               after: Callable[[ResourceResult], None] | None = None,
+               cancellable: bool = False) -> ResourceResult:
         op = Operation(uuid.uuid4().hex, OpKind.UPDATE, logical_id, type_name, physical_id,
                        dict(new))
         result = self._journaled(
             op, lambda: self.provider.update(self.stack, type_name, logical_id, physical_id, old,
                                              new, op.token),
             lambda r: build(r) if r is not None else None, before=before,
-            after=after)  # type: ignore[arg-type]
+            after=after, cancellable=cancellable)  # type: ignore[arg-type]
         assert result is not None
         return result
 

@@ -115,7 +115,7 @@ def _finish_update_rollback(run: StackRun) -> StackRecord:
         restore = sorted(k for k in rows if k in before)
         prerequisites = {k: [m for m in restore if k in rows[m].depends_on] for k in restore}
         result = run_dag(restore, prerequisites, lambda lid: _restore(run, lid),
-                         max_parallel=run.max_parallel, stop_on_failure=False)
+                         max_parallel=run.workers, stop_on_failure=False)
         if not result.ok:
             failed = sorted(result.failed)
             run.set_status(StackStatus.UPDATE_ROLLBACK_FAILED,
@@ -144,7 +144,7 @@ def _finish_update_rollback(run: StackRun) -> StackRecord:
                                        after=lambda: None, mark_row=True)
         return True
 
-    if not run_dag(items, prerequisites, work, max_parallel=run.max_parallel,
+    if not run_dag(items, prerequisites, work, max_parallel=run.workers,
                    stop_on_failure=False).ok:
         run.set_status(StackStatus.UPDATE_ROLLBACK_FAILED,
                        "Cleanup of resources created by the update failed.",
