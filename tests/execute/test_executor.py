@@ -254,3 +254,17 @@ def test_update_after_update_failed_without_rollback_orphans_nothing(h, provider
     assert rec.status is StackStatus.UPDATE_COMPLETE
     assert set(provider.by_logical()) == {"A", "B", "Gone"} and len(provider.resources) == 3
     assert provider.by_logical()["B"]["V"] == 2
+
+
+def test_calls_waiting_for_a_slot_are_cancelled_after_a_failure(tmp_path):
+    provider = MemoryProvider(latency=0.05)
+    provider.fail.add(("create", "A"))
+    h = Harness(tmp_path / "c.db", provider, max_parallel=1)
+    rec = h.deploy("s", [R("A"), R("B"), R("C")])
+    assert rec.status is StackStatus.ROLLBACK_COMPLETE
+    assert "failed to create: [A]" in rec.status_reason
+    assert [c for c in provider.calls if c[0] == "create"] == [("create", "A")]
+    events = h.statuses("s")
+    cancelled = [lid for lid, s in events if s == "CREATE_FAILED" and lid != "A"]
+    assert set(cancelled) <= {"B", "C"}
+    assert provider.resources == {}
