@@ -307,11 +307,11 @@ class CloudControlService:
         attributes placed at their nested paths, and the primary identifier filled in."""
         schema = self.provider.registry.get(stored.type_name)
         model: dict[str, Json] = json.loads(json.dumps(dict(stored.properties)))
+        for name, value in sorted(stored.attributes.items()):
+            _place(model, name.split("."), value)
         write_only = schema.write_only if schema is not None else frozenset()
         for path in sorted(write_only, key=len, reverse=True):
             _drop(model, path)
-        for name, value in sorted(stored.attributes.items()):
-            _place(model, name.split("."), value)
         if schema is not None and len(schema.primary_identifier) == 1:
             ident = schema.primary_identifier[0]
             if len(ident) == 1 and ident[0] not in model:
