@@ -71,7 +71,14 @@ def translate_http_api(logical_id: str, res: dict[str, Json], ctx: SamContext) -
         body_tags = [{"name": k, "x-amazon-apigateway-tag-value": plain(v)} for k, v in tags.items()]
         body_tags.append({"name": "httpapi:createdBy", "x-amazon-apigateway-tag-value": "SAM"})
         existing_tags: list[Json] = body["tags"] if isinstance(body.get("tags"), list) else []
-        body["tags"] = existing_tags + body_tags
+        for tag in body_tags:
+            # A tag the definition already declares gets the value; others are appended.
+            same = next((t for t in existing_tags if isinstance(t, dict) and t.get("name") == tag["name"]), None)
+            if same is not None:
+                same["x-amazon-apigateway-tag-value"] = tag["x-amazon-apigateway-tag-value"]
+            else:
+                existing_tags.append(tag)
+        body["tags"] = existing_tags
         for _p, _m, op in editor.operations():
             for key in [k for k in op if k.startswith("__SAM_")]:
                 del op[key]

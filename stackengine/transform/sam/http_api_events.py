@@ -71,9 +71,18 @@ def translate_http_api_event(target: FunctionTarget, name: str, props: dict[str,
     methods = editor.path_item(http_path)
     existing = methods.get(norm)
     if isinstance(existing, dict) and "x-amazon-apigateway-integration" in existing:
-        raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. Unable "
-                   f"to add Lambda integration to path {http_path} and method {method}: an integration "
-                   "already exists.", path)
+        if existing.get("__SAM_ADDED"):
+            raise fail(f"Resource with id [{owner}] is invalid. Event with id [{name}] is invalid. Unable "
+                       f"to add Lambda integration to path {http_path} and method {method}: another "
+                       "event already adds one.", path)
+        # The user's definition already integrates this route: keep it, only adjust what the
+        # event states explicitly (payload format, auth).
+        if props.get("PayloadFormatVersion") is not None:
+            existing["x-amazon-apigateway-integration"]["payloadFormatVersion"] = plain(props["PayloadFormatVersion"])
+        if props.get("Auth") is not None:
+            existing["__SAM_AUTH"] = plain(props["Auth"])
+            existing["__SAM_EVENT"] = f"{owner}.{name}"
+        return
     function_arn = f"${{{target.alias_id}}}" if target.alias_id else f"${{{owner}.Arn}}"
     integration: dict[str, Json] = {
         "type": "aws_proxy", "httpMethod": "POST",
@@ -85,6 +94,7 @@ def translate_http_api_event(target: FunctionTarget, name: str, props: dict[str,
         integration["timeoutInMillis"] = plain(props["TimeoutInMillis"])
     op: dict[str, Json] = existing if isinstance(existing, dict) else {}
     op["x-amazon-apigateway-integration"] = integration
+    op["__SAM_ADDED"] = True
     op.setdefault("responses", {})
     params = re.findall(r"\{([^}/+]+)\+?\}", http_path)
     if params and not existing:
