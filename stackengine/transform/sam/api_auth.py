@@ -255,7 +255,7 @@ def add_usage_plan(logical_id: str, props: dict[str, Json], ctx: SamContext, pat
                            path + ("Auth", "UsagePlan", key))
     stage = {"ApiId": ref(logical_id), "Stage": ref(stage_id)}
     key_stage = {"RestApiId": ref(logical_id), "StageName": ref(stage_id)}
-    extra = {k: attrs[k] for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in attrs}
+    extra: dict[str, Json] = {k: attrs[k] for k in ("DeletionPolicy", "UpdateReplacePolicy") if k in attrs}
     plan_props = {k: plain(plan[k]) for k in ("Description", "Quota", "Tags", "Throttle", "UsagePlanName")
                   if k in plan}
     if create == "PER_API":
