@@ -152,6 +152,11 @@ def _check_document(owner: str, body: dict[str, Json], path: tuple[Any, ...]) ->
         if not isinstance(item, dict):
             raise bad(f"Value of '{name}' path must be a dictionary according to Swagger spec.",
                       path + ("paths", name))
+        if list(item) == ["Fn::If"]:
+            branches = item["Fn::If"]
+            if not isinstance(branches, list) or len(branches) != 3:
+                raise bad(f"Fn::If in '{name}' path must be a list of three values.", path + ("paths", name))
+            continue
         if is_intrinsic(item):
             continue
         for method, op in item.items():
@@ -270,18 +275,15 @@ def _add_cors(logical_id: str, props: dict[str, Json], editor: SwaggerEditor, pa
     openapi3 = (bool(props.get("__MANAGE_SWAGGER")) and version is not None and
                 bool(_OPENAPI3.match(str(version))))
     for api_path in list(editor.paths):
-        item = editor.paths[api_path]
-        if not isinstance(item, dict):
-            continue
-        methods = editor.path_item(api_path)
-        if "options" in methods:
-            continue
-        allow_methods = config.get("AllowMethods")
-        if allow_methods is None:
-            allow_methods = _allowed_methods(methods)
-        methods["options"] = _options_method(origin, config.get("AllowHeaders"), allow_methods,
-                                             config.get("MaxAge"), config.get("AllowCredentials"),
-                                             openapi3)
+        for methods in editor.path_items(api_path):
+            if "options" in methods:
+                continue
+            allow_methods = config.get("AllowMethods")
+            if allow_methods is None:
+                allow_methods = _allowed_methods(methods)
+            methods["options"] = _options_method(origin, config.get("AllowHeaders"), allow_methods,
+                                                 config.get("MaxAge"), config.get("AllowCredentials"),
+                                                 openapi3)
 
 
 def _allowed_methods(methods: dict[str, Json]) -> str:

@@ -53,8 +53,14 @@ class SwaggerEditor:
                     return branch
         return item
 
-    def methods(self, path: str) -> dict[str, Json]:
-        return self.path_item(path)
+    def path_items(self, path: str) -> list[dict[str, Json]]:
+        """Every methods map of the path: both branches when the path is an Fn::If."""
+        item = self.paths.get(path)
+        if isinstance(item, dict) and "Fn::If" in item and len(item) == 1:
+            branches = item["Fn::If"]
+            return [b for b in branches[1:] if isinstance(b, dict) and b != NO_VALUE] \
+                if isinstance(branches, list) else []
+        return [item] if isinstance(item, dict) else []
 
     def has_integration(self, path: str, method: str) -> bool:
         item = self.paths.get(path)
@@ -69,15 +75,12 @@ class SwaggerEditor:
         if not isinstance(self.doc.get("paths"), dict):
             return out
         for path in list(self.paths):
-            item = self.paths[path]
-            if not isinstance(item, dict):
-                continue
-            item = self.path_item(path)
-            for method, op in item.items():
-                op = _unwrap_if(op)
-                if isinstance(op, dict) and method not in ("parameters", "summary", "description",
-                                                           "servers", "$ref"):
-                    out.append((path, method, op))
+            for item in self.path_items(path):
+                for method, op in item.items():
+                    op = _unwrap_if(op)
+                    if isinstance(op, dict) and method not in ("parameters", "summary", "description",
+                                                               "servers", "$ref"):
+                        out.append((path, method, op))
         return out
 
     def add_lambda_integration(self, path: str, method: str, uri: Json, condition: Json = None,
