@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from stackengine.providers.aws import patch as json_patch
+from stackengine.providers.aws.coerce import coerce
 from stackengine.providers.aws.session import AwsConnection, ClientFactory
 from stackengine.providers.aws.support import SupportData, shipped
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
@@ -138,7 +139,8 @@ class CloudControlProvider:
     def create(self, stack: StackRef, type_name: str, logical_id: str,
                properties: Mapping[str, Json], token: str) -> ResourceResult:
         self._check_supported(type_name)
-        desired = json.dumps(dict(properties), sort_keys=True, default=str)
+        desired = json.dumps(coerce(self._schema(type_name), properties), sort_keys=True,
+                             default=str)
         event = self._run_request("CreateResource", token, logical_id, stack, {
             "TypeName": type_name, "DesiredState": desired})
         identifier = event.get("Identifier")
@@ -150,7 +152,8 @@ class CloudControlProvider:
     def update(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
                old: Mapping[str, Json], new: Mapping[str, Json], token: str) -> ResourceResult:
         self._check_supported(type_name)
-        ops = json_patch.diff(old, new, self._write_only(type_name))
+        schema = self._schema(type_name)
+        ops = json_patch.diff(coerce(schema, old), coerce(schema, new), self._write_only(type_name))
         if not ops:
             current = self.read(type_name, physical_id)
             if current is None:
@@ -197,7 +200,7 @@ class CloudControlProvider:
     def attributes(self, type_name: str, model: Mapping[str, Json]) -> dict[str, Json]:
         """Fn::GetAtt values from a resource model: every attribute name the schema documents
         ("Arn", "Endpoint.Address") that the model holds."""
-        schema = self.registry.get(type_name) if self.registry is not None else None
+        schema = self._schema(type_name)
         names = [n for n in schema.getatt_names() if "*" not in n] if schema is not None else []
         if not names:
             return {k: v for k, v in model.items()}
@@ -342,8 +345,11 @@ class CloudControlProvider:
             raise ProviderError(f"Cloud Control API cannot provision {type_name}; deploy this "
                                 "template with --via cloudformation", "NotSupported")
 
+    def _schema(self, type_name: str) -> Any:
+        return self.registry.get(type_name) if self.registry is not None else None
+
     def _write_only(self, type_name: str) -> json_patch.WriteOnly:
-        schema = self.registry.get(type_name) if self.registry is not None else None
+        schema = self._schema(type_name)
         return json_patch.WriteOnly.of(schema.write_only) if schema is not None else json_patch.WriteOnly()
 
 
