@@ -34,7 +34,10 @@ class EventRecorder:
                            logical_id, physical_id, type_name, status, reason)
         self.store.add_event(event)
         if self.listener is not None:
-            self.listener(event)
+            try:
+                self.listener(event)
+            except Exception:  # noqa: BLE001 - showing progress must never fail a deployment
+                self.listener = None
         return event
 
     def stack(self, status: str, reason: str | None = None) -> StackEvent:

@@ -268,3 +268,18 @@ def test_calls_waiting_for_a_slot_are_cancelled_after_a_failure(tmp_path):
     cancelled = [lid for lid, s in events if s == "CREATE_FAILED" and lid != "A"]
     assert set(cancelled) <= {"B", "C"}
     assert provider.resources == {}
+
+
+def test_a_failing_progress_listener_does_not_fail_the_deploy(tmp_path):
+    provider = MemoryProvider()
+    h = Harness(tmp_path / "l.db", provider)
+
+    def broken(event):
+        raise BrokenPipeError("terminal went away")
+
+    run = h.run("s")
+    run.events.listener = broken
+    from stackengine.execute.executor import DeployRequest, Executor
+    from harness import resolve
+    rec = Executor(run).deploy(DeployRequest({"A": R("A")}, {}, resolve))
+    assert rec.status is StackStatus.CREATE_COMPLETE
