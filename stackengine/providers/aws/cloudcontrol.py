@@ -28,20 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from stackengine.providers.aws import patch as json_patch
+from stackengine.providers.aws import retry
 from stackengine.providers.aws.coerce import coerce
+from stackengine.providers.aws.retry import Backoff
 from stackengine.providers.aws.session import AwsConnection, ClientFactory
 from stackengine.providers.aws.support import SupportData, shipped
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 
 Json = Any
 
-# Errors of the API call itself that go away on their own.
-TRANSIENT_CALL_ERRORS = frozenset({
-    "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
-    "ServiceInternalErrorException", "InternalFailure", "ServiceUnavailable",
-    "ServiceUnavailableException", "NetworkFailureException", "ConcurrentOperationException",
-    "RequestTimeout", "RequestTimeoutException", "InternalServerError",
-})
 # ProgressEvent.ErrorCode values of a request that ended FAILED for a passing reason.
 TRANSIENT_HANDLER_ERRORS = frozenset({
     "Throttling", "NetworkFailure", "ServiceInternalError", "InternalFailure",
@@ -58,18 +53,6 @@ CALL_ERROR_CODES: dict[str, str] = {
 }
 _CLIENT_TOKEN = re.compile(r"^[-A-Za-z0-9+/=]{1,128}$")
 DONE = frozenset({"SUCCESS", "FAILED", "CANCEL_COMPLETE"})
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Exponential backoff with full jitter: attempt n waits uniform(0, min(cap, base * 2**n))."""
-
-    attempts: int = 8
-    base_s: float = 0.2
-    cap_s: float = 20.0
-
-    def delay(self, attempt: int, rng: random.Random) -> float:
-        return rng.uniform(0.0, min(self.cap_s, self.base_s * (2 ** attempt)))
 
 
 @dataclass(frozen=True)
@@ -295,39 +278,26 @@ class CloudControlProvider:
               context: Mapping[str, str] | None = None) -> Mapping[str, Json]:
         """One API call, repeated on throttling and transient errors (same parameters, so the
         same ClientToken), translated to ProviderError otherwise."""
-        from botocore.exceptions import (BotoCoreError, ClientError, ConnectionError as
-                                         BotoConnectionError, HTTPClientError)
+        from botocore.exceptions import BotoCoreError, ClientError
 
-        client = self._client()
-        method = getattr(client, _snake(operation))
-        backoff = self.options.backoff
-        for attempt in range(backoff.attempts):
-            try:
-                kwargs = dict(params)
-                if context:
-                    kwargs["StackengineContext"] = dict(context)
-                answer: Mapping[str, Json] = method(**kwargs)
-                return answer
-            except ClientError as exc:
-                error = exc.response.get("Error", {})
-                code = str(error.get("Code") or "")
-                status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-                if (code in TRANSIENT_CALL_ERRORS or status >= 500) and \
-                        attempt + 1 < backoff.attempts:
-                    self._sleep(backoff.delay(attempt, self._rng))
-                    continue
-                raise ProviderError(str(error.get("Message") or exc),
-                                    CALL_ERROR_CODES.get(code, code or "GeneralServiceException")
-                                    ) from None
-            except (BotoConnectionError, HTTPClientError) as exc:  # lost connection / timeout
-                if attempt + 1 < backoff.attempts:
-                    self._sleep(backoff.delay(attempt, self._rng))
-                    continue
+        method = getattr(self._client(), _snake(operation))
+        kwargs = dict(params)
+        if context:
+            kwargs["StackengineContext"] = dict(context)
+        try:
+            answer: Mapping[str, Json] = retry.call(method, kwargs, self.options.backoff,
+                                                    self._rng, self._sleep)
+        except ClientError as exc:
+            code = retry.error_code(exc)
+            raise ProviderError(retry.error_message(exc), CALL_ERROR_CODES.get(
+                code, code or "GeneralServiceException")) from None
+        except BotoCoreError as exc:
+            if retry.is_transient(exc):
                 raise ProviderError(f"Could not reach Cloud Control: {exc}",
                                     "NetworkFailure") from None
-            except BotoCoreError as exc:  # no credentials, bad region, ...: not transient
-                raise ProviderError(f"{type(exc).__name__}: {exc}", "InvalidCredentials") from None
-        raise AssertionError("unreachable")
+            # no credentials, bad region, ...: not something a retry fixes
+            raise ProviderError(f"{type(exc).__name__}: {exc}", "InvalidCredentials") from None
+        return answer
 
     def _client(self) -> Any:
         client = self.clients.client("cloudcontrol")
