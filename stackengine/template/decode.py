@@ -297,6 +297,9 @@ def _yaml_build(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         m = exc.problem_mark or exc.context_mark
         problem = exc.problem or "malformed YAML"
+        if "nesting depth" in problem:  # newer libyaml builds stop deep nesting themselves
+            raise _Fail("E0004", f"the template nests deeper than {MAX_DEPTH} levels",
+                        (m.line + 1, m.column + 1) if m else None) from None
         context = f" ({exc.context})" if exc.context else ""
         raise _Fail("E0001", f"malformed YAML: {problem}{context}",
                     (m.line + 1, m.column + 1) if m else None) from None
