@@ -176,8 +176,8 @@ def check_resources(tc: TemplateContext) -> list[Diagnostic]:
         path: TemplatePath = ("Resources", logical_id)
         if kind not in checkers:
             schema = tc.registry.get(kind)
-            checkers[kind] = SchemaChecker(schema, tc.parameter_types, tc.parameter_choices) \
-                if schema is not None else None
+            checkers[kind] = SchemaChecker(schema, tc.parameter_types, tc.parameter_choices,
+                                           _getatt_shapes(tc)) if schema is not None else None
         checker = checkers[kind]
         properties = resource.get("Properties")
         if isinstance(properties, Mapping) and not _is_intrinsic(properties):
@@ -290,6 +290,30 @@ def _grade(d: Diagnostic) -> Diagnostic:
         return Diagnostic(CONDITIONAL_REF, d.message + " in some parameter combinations", d.path, d.span,
                           Severity.WARNING)
     return d
+
+
+def _getatt_shapes(tc: TemplateContext) -> Any:
+    """What a resource attribute is (a list or a single value), from the type's schema: the
+    attribute is a read-only property there."""
+    types = tc.resource_types()
+    cache: dict[tuple[str, str], str | None] = {}
+
+    def shape(logical_id: str, attribute: str) -> str | None:
+        key = (logical_id, attribute)
+        if key not in cache:
+            cache[key] = None
+            kind = types.get(logical_id)
+            schema = tc.registry.get(kind) if kind else None
+            if schema is not None and "*" not in attribute and schema.has_getatt(attribute):
+                node = schema.property_schema(tuple(attribute.split(".")))
+                kinds = node.get("type") if node else None
+                if kinds == "array":
+                    cache[key] = "list"
+                elif kinds in ("string", "integer", "number", "boolean"):
+                    cache[key] = "scalar"
+        return cache[key]
+
+    return shape
 
 
 def _in_source(d: Diagnostic, raw: Json, base: TemplatePath, decisions: Mapping[str, bool]) -> Diagnostic:

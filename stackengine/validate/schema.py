@@ -82,7 +82,12 @@ class ValueShape:
     kind: str | None
 
 
-def unknown_shape(value: Unknown, parameter_types: Mapping[str, str]) -> str | None:
+GetAttShape = Callable[[str, str], "str | None"]
+"""(logical ID, attribute) → "list", "scalar" or None, from the target type's schema."""
+
+
+def unknown_shape(value: Unknown, parameter_types: Mapping[str, str],
+                  getatt_shape: GetAttShape | None = None) -> str | None:
     expr = value.expr
     if not isinstance(expr, dict) or len(expr) != 1:
         return None
@@ -96,6 +101,9 @@ def unknown_shape(value: Unknown, parameter_types: Mapping[str, str]) -> str | N
         return "list"
     if key in STRING_FUNCTIONS:
         return "scalar"
+    if key == "Fn::GetAtt" and getatt_shape is not None and isinstance(arg, list) and len(arg) == 2 \
+            and isinstance(arg[0], str) and isinstance(arg[1], str):
+        return getatt_shape(arg[0], arg[1])
     return None
 
 
@@ -167,8 +175,10 @@ class SchemaChecker:
     """Checks evaluated property values of one resource type against its registry schema."""
 
     def __init__(self, schema: ResourceSchema, parameter_types: Mapping[str, str],
-                 parameter_choices: Mapping[str, tuple[str, ...]] | None = None) -> None:
+                 parameter_choices: Mapping[str, tuple[str, ...]] | None = None,
+                 getatt_shape: GetAttShape | None = None) -> None:
         self.schema = schema
+        self.getatt_shape = getatt_shape
         self.parameter_types = parameter_types
         self.parameter_choices = parameter_choices or {}
         raw = schema.raw
@@ -270,7 +280,7 @@ class SchemaChecker:
         self._check_combinations(value, node, path, out, depth)
 
     def _check_unknown(self, value: Unknown, node: Node, path: TemplatePath, out: list[Diagnostic]) -> None:
-        shape = unknown_shape(value, self.parameter_types)
+        shape = unknown_shape(value, self.parameter_types, self.getatt_shape)
         if shape is None:
             return
         types = node.get("type")

@@ -135,3 +135,19 @@ def test_parameter_default_and_allowed_values_must_fit_where_referenced(check) -
     report = check(template % (1, 5000))
     assert [d.code for d in report.errors] == ["E3019"] and "can be '5000'" in report.errors[0].message
     assert not check(template % (1, 5)).errors
+
+
+def test_getatt_shape_from_the_target_schema(check) -> None:
+    template = """
+    Resources:
+      Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+      Sg:
+        Type: AWS::EC2::SecurityGroup
+        Properties:
+          GroupDescription: x
+          VpcId: %s
+    """
+    assert not check(template % "!Ref Vpc").errors
+    assert not check(template % "!GetAtt Vpc.VpcId").errors
+    report = check(template % "!GetAtt Vpc.Ipv6CidrBlocks")
+    assert [d.code for d in report.errors] == ["E3012"] and "is a list" in report.errors[0].message
