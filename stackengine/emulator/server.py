@@ -72,6 +72,9 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"  # keep-alive: botocore reuses connections
+    # Headers and body go out in two writes; with Nagle's algorithm and the client's delayed
+    # ACK that costs ~40 ms per response on a kept-alive connection.
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         length = int(self.headers.get("Content-Length") or 0)
@@ -143,10 +146,13 @@ class EmulatorServer:
     def __init__(self, db_path: str, options: EmulatorOptions = EmulatorOptions(), *,
                  provider: LocalProvider | None = None) -> None:
         self.options = options
+        # The latency is the service's (see CloudControlService), not the account's: an
+        # operation takes latency_ms in all, its work included.
         self.provider = provider or LocalProvider(
-            db_path, latency_ms=options.latency_ms, inject_failures=options.inject_failures,
+            db_path, inject_failures=options.inject_failures,
             default_account_id=options.account_id)
-        self.service = CloudControlService(self.provider, account_id=options.account_id)
+        self.service = CloudControlService(self.provider, account_id=options.account_id,
+                                           latency_ms=options.latency_ms)
         self._httpd = _Server((LOOPBACK, options.port), _Handler)
         self._httpd.service = self.service
         self._httpd.faults = _Faults(options)

@@ -2,9 +2,9 @@
 
 Mutating operations behave as Cloud Control's do: the call returns a ProgressEvent at once
 (OperationStatus IN_PROGRESS, with a RequestToken) and the work runs in the background; the client
-polls GetResourceRequestStatus until SUCCESS or FAILED. `RetryAfter` carries the time the
-operation is expected to finish (the configured latency), so a client that honours it polls
-once instead of guessing. A ClientToken seen before returns the request it started (idempotent
+polls GetResourceRequestStatus until SUCCESS or FAILED. An operation takes `latency_ms` in all
+(the emulated account's own work included, as a cloud's latency includes its work), and
+`RetryAfter` says when that will be, so a client that honours it polls once instead of guessing. A ClientToken seen before returns the request it started (idempotent
 retry); the local provider also remembers tokens in the database, so this holds across restarts.
 
 Cloud Control knows nothing of stacks or logical IDs, yet the local provider names resources after
@@ -41,6 +41,13 @@ HANDLER_ERROR_CODES: dict[str, str] = {
 }
 
 
+# RetryAfter for a request polled after its expected end: it is finishing, ask again soon.
+POLL_HINT_S = 0.005
+# A status poll for a request due to end within this window waits for the end (at most this
+# long) instead of answering IN_PROGRESS: one poll per operation instead of a guess and a retry.
+HOLD_S = 0.05
+
+
 class CloudControlError(Exception):
     """A synchronous API error: HTTP 400 (or `status`) with `__type` = `code`."""
 
@@ -75,6 +82,7 @@ class _Request:
     started: float = 0.0
     event_time: float = 0.0
     retry_after: float | None = None
+    finished: threading.Event = field(default_factory=threading.Event)
 
     def event(self) -> dict[str, Json]:
         out: dict[str, Json] = {"TypeName": self.type_name, "RequestToken": self.token,
@@ -99,8 +107,10 @@ class CloudControlService:
 
     provider: LocalProvider
     account_id: str = "123456789012"
+    latency_ms: int = 0
     max_workers: int = 64
     clock: Callable[[], float] = time.time
+    sleep: Callable[[float], None] = time.sleep
     _requests: dict[str, _Request] = field(default_factory=dict, init=False)
     _by_client_token: dict[str, str] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -199,7 +209,7 @@ class CloudControlService:
             now = self.clock()
             request = _Request(uuid.uuid4().hex, operation, type_name, client_token, identifier,
                                started=now, event_time=now,
-                               retry_after=now + self.provider.latency_ms / 1000.0)
+                               retry_after=now + self.latency_ms / 1000.0)
             self._requests[request.token] = request
             if client_token is not None:
                 self._by_client_token[client_token] = request.token
@@ -208,21 +218,25 @@ class CloudControlService:
         return {"ProgressEvent": event}
 
     def _run(self, request: _Request, work: Callable[[_Request], None]) -> None:
+        outcome: tuple[str, str | None, str | None] = ("SUCCESS", None, None)
         try:
             work(request)
         except ProviderError as exc:
-            self._finish(request, "FAILED", exc.message, HANDLER_ERROR_CODES.get(
-                exc.code, "GeneralServiceException"))
+            outcome = ("FAILED", exc.message,
+                       HANDLER_ERROR_CODES.get(exc.code, "GeneralServiceException"))
         except Exception as exc:  # a bug in the emulated account must still end the request
-            self._finish(request, "FAILED", f"Internal failure: {exc}", "InternalFailure")
-        else:
-            self._finish(request, "SUCCESS", None, None)
+            outcome = ("FAILED", f"Internal failure: {exc}", "InternalFailure")
+        remaining = request.started + self.latency_ms / 1000.0 - self.clock()
+        if remaining > 0:
+            self.sleep(remaining)
+        self._finish(request, *outcome)
 
     def _finish(self, request: _Request, status: str, message: str | None,
                 code: str | None) -> None:
         with self._lock:
             request.status, request.message, request.error_code = status, message, code
             request.event_time = self.clock()
+        request.finished.set()
 
     # -- reading operations (synchronous) ---------------------------------------------------
 
@@ -231,9 +245,16 @@ class CloudControlService:
         token = _required_str(body, "RequestToken")
         with self._lock:
             request = self._requests.get(token)
-            if request is None:
-                raise CloudControlError("RequestTokenNotFoundException",
-                                        f"Request with token {token} was not found")
+        if request is None:
+            raise CloudControlError("RequestTokenNotFoundException",
+                                    f"Request with token {token} was not found")
+        due = (request.retry_after or 0.0) - self.clock()
+        if due <= HOLD_S:
+            request.finished.wait(timeout=max(due, 0.0) + HOLD_S)
+        with self._lock:
+            now = self.clock()
+            if request.retry_after is not None and request.retry_after <= now:
+                request.retry_after = now + POLL_HINT_S  # late: it is about to finish
             return {"ProgressEvent": request.event()}
 
     def list_resource_requests(self, body: Mapping[str, Json], ctx: CallContext) -> dict[str, Json]:

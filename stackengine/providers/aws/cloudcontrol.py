@@ -65,6 +65,7 @@ class Polling:
     factor: float = 1.5
     min_s: float = 0.002
     max_s: float = 5.0
+    max_lead_s: float = 0.02
     timeout_s: float = 3 * 3600.0
 
 
@@ -115,6 +116,7 @@ class CloudControlProvider:
         send = options.send_context
         self._send_context = (connection.resolved_endpoint() is not None) if send is None else send
         self._hook_lock = threading.Lock()
+        self._round_trip_s = 0.0
         self._hooked = False
 
     # -- the Provider protocol --------------------------------------------------------------
@@ -233,7 +235,10 @@ class CloudControlProvider:
         context = {"X-Stackengine-Stack-Name": stack.stack_name,
                    "X-Stackengine-Stack-Id": stack.stack_id,
                    "X-Stackengine-Logical-Id": logical_id} if self._send_context else None
+        asked = self._clock()
         answer = self._call(operation, call, context)
+        # The starting call is answered at once: its duration measures the round trip.
+        self._round_trip_s = 0.8 * self._round_trip_s + 0.2 * (self._clock() - asked)
         event: Mapping[str, Json] = answer["ProgressEvent"]
         return event
 
@@ -250,7 +255,9 @@ class CloudControlProvider:
             retry_after = event.get("RetryAfter")
             if retry_after is not None:
                 at = retry_after.timestamp() if hasattr(retry_after, "timestamp") else float(retry_after)
-                wait = min(max(at - now, polling.min_s), polling.max_s)
+                # Ask a round trip early, so the answer leaves when the operation ends.
+                lead = min(self._round_trip_s, polling.max_lead_s)
+                wait = min(max(at - now - lead, polling.min_s), polling.max_s)
             else:
                 wait = interval
                 interval = min(interval * polling.factor, polling.max_s)
