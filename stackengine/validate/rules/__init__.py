@@ -47,7 +47,7 @@ RULES: dict[str, RuleInfo] = {
         ("E0007", "The file is too large to be a template"),
         ("E1000", "The template is not a mapping of sections"),
         ("E1001", "Template structure or intrinsic function shape is wrong"),
-        ("E1002", "Condition name not declared"),
+        ("E1002", "Condition name not declared, or the Resources section missing, empty or over 500 resources"),
         ("E1005", "Unsupported transform"),
         ("E1010", "Fn::GetAtt malformed or refers to a missing resource"),
         ("E1011", "Fn::FindInMap malformed or its mapping/keys do not exist"),
