@@ -64,6 +64,9 @@ class _Faults:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops connections when a deploy opens many at once;
+    # the client then waits a full SYN retransmission timeout (1 s) before trying again.
+    request_queue_size = 128
     service: CloudControlService
     faults: _Faults
     log_requests: bool
