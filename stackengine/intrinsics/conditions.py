@@ -51,7 +51,7 @@ class ConditionTable:
                 if isinstance(value, Unknown) and sum(d.is_error for d in self.sink.items) == errors_before:
                     # Never silently false: a condition is decided before anything is deployed.
                     residual = f" ({to_template(value)})" if value.expr is not None else ""
-                    self.sink.add("E1034", f"condition {name!r} cannot be decided before deployment"
+                    self.sink.add("E1035", f"condition {name!r} cannot be decided before deployment"
                                   f"{residual}; conditions can use only parameters, pseudo "
                                   "parameters, mappings and other conditions", where)
             else:

@@ -164,7 +164,7 @@ def _context(file: str, source: Mapping[str, Json], template: Mapping[str, Json]
     table.evaluate_all()  # reports cycles, undeclared names and malformed conditions
     # Conditions on parameters without a value are undecided here by design: every branch is
     # checked instead (branches.py), so "cannot be decided" is not a finding of validate.
-    sink.extend(d for d in local.items if not (d.code == "E1034" and "cannot be decided" in d.message))
+    sink.extend(d for d in local.items if d.code != "E1035")
     _rules(template.get("Rules"), base, parameters, sink)
     model = ConditionModel.build(conditions_section, base, template.get("Parameters"))
     return TemplateContext(file=file, source=source, template=template, options=options,

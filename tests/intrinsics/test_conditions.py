@@ -597,7 +597,7 @@ def test_a_condition_that_cannot_be_decided_before_deployment_is_an_error(defini
         Condition: Flag
     """
     d = one_error(text)
-    assert d.code == "E1034"
+    assert d.code == "E1035"
     assert d.path == ("Conditions", "Flag")
     assert "condition 'Flag' cannot be decided before deployment" in d.message
     if shown:

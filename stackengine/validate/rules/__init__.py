@@ -66,6 +66,7 @@ RULES: dict[str, RuleInfo] = {
         ("E1032", "Fn::Transform was not expanded"),
         ("E1033", "Conditions refer to each other in a cycle"),
         ("E1034", "Condition definition is not a condition function"),
+        ("E1035", "Condition cannot be decided before deployment"),
         ("E1040", "Rules section malformed"),
         ("E1042", "A rule's assertion failed for the given parameters"),
         ("I1041", "A rule could not be checked offline"),
