@@ -50,7 +50,8 @@ def serve(ctx: click.Context, port: int, latency_ms: int, account_id: str,
             port=port, latency_ms=latency_ms, inject_failures=failures, account_id=account_id,
             log_requests=log_requests))
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
     click.echo(f"Cloud Control endpoint: {server.url}  (state: {state_path})", err=True)
     click.echo(server.url)
     try:

@@ -171,7 +171,8 @@ class EmulatorServer:
         return f"http://{LOOPBACK}:{self.port}"
 
     def start(self) -> EmulatorServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=self._httpd.serve_forever,
+                                        kwargs={"poll_interval": 0.1},
                                         name="cloudcontrol-emulator", daemon=True)
         self._thread.start()
         return self

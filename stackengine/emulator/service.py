@@ -4,8 +4,9 @@ Mutating operations behave as Cloud Control's do: the call returns a ProgressEve
 (OperationStatus IN_PROGRESS, with a RequestToken) and the work runs in the background; the client
 polls GetResourceRequestStatus until SUCCESS or FAILED. An operation takes `latency_ms` in all
 (the emulated account's own work included, as a cloud's latency includes its work), and
-`RetryAfter` says when that will be, so a client that honours it polls once instead of guessing. A ClientToken seen before returns the request it started (idempotent
-retry); the local provider also remembers tokens in the database, so this holds across restarts.
+`RetryAfter` says when that will be, so a client that honours it polls once instead of
+guessing. A ClientToken seen before returns the request it started (idempotent retry); the local
+provider also remembers tokens in the database, so this holds across restarts.
 
 Cloud Control knows nothing of stacks or logical IDs, yet the local provider names resources after
 them (as CloudFormation does). A client may send them as `X-Stackengine-*` headers (our provider
@@ -31,7 +32,7 @@ from stackengine.providers.local.store import StoredResource
 
 Json = Any
 
-# Provider error codes → Cloud Control's HandlerErrorCode values (what ProgressEvent.ErrorCode holds).
+# Provider error codes → Cloud Control's HandlerErrorCode values (ProgressEvent.ErrorCode).
 HANDLER_ERROR_CODES: dict[str, str] = {
     "AlreadyExists": "AlreadyExists", "NotFound": "NotFound", "NotUpdatable": "NotUpdatable",
     "InvalidRequest": "InvalidRequest", "ValidationError": "InvalidRequest",
@@ -317,7 +318,8 @@ class CloudControlService:
     def _stored(self, type_name: str, identifier: str, region: str) -> StoredResource | None:
         found = self.provider.store.find_by_id(type_name, identifier)
         mine = [r for r in found if (r.account_id, r.region) == (self.account_id, region)]
-        return (mine or found or [None])[0]
+        candidates = mine or found
+        return candidates[0] if candidates else None
 
     def _model_of(self, type_name: str, identifier: str, region: str) -> dict[str, Json] | None:
         stored = self._stored(type_name, identifier, region)
@@ -400,7 +402,8 @@ def _parse(text: Json, key: str) -> Json:
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise CloudControlError("InvalidRequestException", f"{key} is not valid JSON: {exc}") from exc
+        raise CloudControlError("InvalidRequestException",
+                                f"{key} is not valid JSON: {exc}") from exc
 
 
 def _lookup(doc: Json, path: tuple[str, ...]) -> Json:

@@ -3,7 +3,7 @@
 boto3 is imported only inside these modules' functions, so importing this package stays cheap.
 
     CloudControlProvider(state_path, region=..., profile=..., role_arn=..., endpoint_url=...)
-    unsupported_types(type_names) -> list[str]      # plan time: types Cloud Control cannot provision
+    unsupported_types(type_names) -> list[str]   # plan time: what Cloud Control cannot provision
     patch.diff(old, new, WriteOnly) / patch.apply(doc, ops)
 """
 

@@ -24,7 +24,7 @@ import random
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 from stackengine.providers.aws import patch as json_patch
@@ -96,14 +96,11 @@ class CloudControlProvider:
         # keeps no local state.
         options = options or CloudControlOptions()
         connection = options.connection
-        overrides = {k: v for k, v in (("region", region), ("profile", profile),
-                                       ("role_arn", role_arn), ("endpoint_url", endpoint_url))
-                     if v is not None}
-        if overrides:
-            from dataclasses import replace
-            connection = replace(connection, **overrides)
+        connection = replace(connection, region=region or connection.region,
+                             profile=profile or connection.profile,
+                             role_arn=role_arn or connection.role_arn,
+                             endpoint_url=endpoint_url or connection.endpoint_url)
         if service_role_arn is not None:
-            from dataclasses import replace
             options = replace(options, service_role_arn=service_role_arn)
         self.options = options
         self.clients = ClientFactory(connection, default_region)
@@ -178,9 +175,26 @@ class CloudControlProvider:
         from stackengine.providers.aws.support import unsupported_types
         return unsupported_types(type_names, self._support)
 
-    def account_id(self) -> str:
-        """The caller's account (sts:GetCallerIdentity): what StackRef.account_id should be."""
-        return str(self.clients.client("sts").get_caller_identity()["Account"])
+    def check_resources(self, resources_by_id: Mapping[str, str]) -> None:
+        """Plan time: raise UnsupportedTypes (naming each offending logical ID and type, and
+        `--via cloudformation`) if Cloud Control cannot provision some of the resources."""
+        from stackengine.providers.aws.support import check_resources
+        check_resources(resources_by_id, self._support)
+
+    def resolve_account_id(self) -> str:
+        """The account resources are made in: sts:GetCallerIdentity against AWS; against an
+        endpoint override (an emulator, which need not serve STS) the configured default."""
+        if self.clients.connection.resolved_endpoint():
+            return self.default_account_id
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
+
+        try:
+            identity = retry.call(self.clients.client("sts").get_caller_identity, {},
+                                  self.options.backoff, self._rng, self._sleep)
+        except (BotoCoreError, ClientError) as exc:
+            raise ProviderError(f"Cannot tell the AWS account: {retry.error_message(exc)}",
+                                "InvalidCredentials") from None
+        return str(identity["Account"])
 
     def attributes(self, type_name: str, model: Mapping[str, Json]) -> dict[str, Json]:
         """Fn::GetAtt values from a resource model: every attribute name the schema documents
@@ -254,7 +268,8 @@ class CloudControlProvider:
                                     "NotStabilized")
             retry_after = event.get("RetryAfter")
             if retry_after is not None:
-                at = retry_after.timestamp() if hasattr(retry_after, "timestamp") else float(retry_after)
+                at = (retry_after.timestamp() if hasattr(retry_after, "timestamp")
+                      else float(retry_after))
                 # Ask a round trip early, so the answer leaves when the operation ends.
                 lead = min(self._round_trip_s, polling.max_lead_s)
                 wait = min(max(at - now - lead, polling.min_s), polling.max_s)
@@ -285,7 +300,7 @@ class CloudControlProvider:
               context: Mapping[str, str] | None = None) -> Mapping[str, Json]:
         """One API call, repeated on throttling and transient errors (same parameters, so the
         same ClientToken), translated to ProviderError otherwise."""
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
 
         method = getattr(self._client(), _snake(operation))
         kwargs = dict(params)
@@ -327,7 +342,9 @@ class CloudControlProvider:
 
     def _write_only(self, type_name: str) -> json_patch.WriteOnly:
         schema = self._schema(type_name)
-        return json_patch.WriteOnly.of(schema.write_only) if schema is not None else json_patch.WriteOnly()
+        if schema is None:
+            return json_patch.WriteOnly()
+        return json_patch.WriteOnly.of(schema.write_only)
 
 
 def _take_context(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:

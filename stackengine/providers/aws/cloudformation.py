@@ -115,7 +115,8 @@ class NativeStacks:
 
     def __init__(self, connection: AwsConnection = AwsConnection(), *,
                  options: NativeOptions = NativeOptions(), default_region: str = "us-east-1",
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.time,
                  seed: int | None = None) -> None:
         self.clients = ClientFactory(connection, default_region)
         self.options = options
@@ -126,7 +127,7 @@ class NativeStacks:
     # -- calls ------------------------------------------------------------------------------
 
     def _call(self, service: str, operation: str, **kwargs: Json) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
 
         method = getattr(self.clients.client(service), operation)
         try:
@@ -280,7 +281,8 @@ class NativeStacks:
                review: Callable[[ChangeSetResult], bool] | None = None
                ) -> tuple[ChangeSetResult, StackResult | None]:
         """create-change-set → review (our preview next to AWS's; return False to stop) →
-        execute → events → outputs. No changes: the empty change set is deleted, no execution."""
+        execute → events → outputs. No changes: the empty change set is deleted and nothing
+        runs."""
         change_set = self.create_change_set(request)
         if change_set.no_changes:
             self.delete_change_set(request.stack_name, change_set.change_set_id)

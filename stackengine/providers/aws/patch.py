@@ -46,7 +46,8 @@ class WriteOnly:
 def _matches(listed: tuple[str, ...], path: Path) -> bool:
     if len(listed) != len(path):
         return False
-    return all(want == "*" and isinstance(got, int) or want == got for want, got in zip(listed, path))
+    return all((want == "*" and isinstance(got, int)) or want == got
+               for want, got in zip(listed, path))
 
 
 def escape(part: PathPart) -> str:
@@ -90,7 +91,8 @@ def _diff_object(path: Path, old: Mapping[str, Json], new: Mapping[str, Json],
         if key not in new:
             ops.append({"op": "remove", "path": pointer(path + (key,))})
         elif key not in old:
-            ops.append({"op": "add", "path": pointer(path + (key,)), "value": copy.deepcopy(new[key])})
+            ops.append({"op": "add", "path": pointer(path + (key,)),
+                        "value": copy.deepcopy(new[key])})
         else:
             _diff_value(path + (key,), old[key], new[key], ops)
 

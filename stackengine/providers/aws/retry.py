@@ -33,7 +33,8 @@ class Backoff:
 
 def is_transient(exc: BaseException) -> bool:
     """Throttling, 5xx and transient error codes, and lost connections/timeouts."""
-    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+    from botocore.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+        ClientError, ConnectionError, HTTPClientError)
 
     if isinstance(exc, ClientError):
         code = str(exc.response.get("Error", {}).get("Code") or "")
@@ -57,7 +58,7 @@ def call(method: Callable[..., Any], kwargs: Mapping[str, Any], backoff: Backoff
 
 
 def error_code(exc: BaseException) -> str:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped, unused-ignore]
 
     if isinstance(exc, ClientError):
         return str(exc.response.get("Error", {}).get("Code") or "")
@@ -65,7 +66,7 @@ def error_code(exc: BaseException) -> str:
 
 
 def error_message(exc: BaseException) -> str:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped, unused-ignore]
 
     if isinstance(exc, ClientError):
         return str(exc.response.get("Error", {}).get("Message") or exc)

@@ -57,7 +57,7 @@ class ClientFactory:
         session = self.session()
         with self._lock:
             if service not in self._clients:
-                from botocore.config import Config
+                from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
 
                 # Retries are ours (exponential backoff with jitter, Cloud Control aware), so
                 # botocore makes exactly one attempt per call.
@@ -73,7 +73,7 @@ class ClientFactory:
 
 
 def _make_session(connection: AwsConnection, default_region: str) -> Any:
-    import boto3
+    import boto3  # type: ignore[import-untyped, unused-ignore]
 
     base = boto3.Session(profile_name=connection.profile,
                          region_name=connection.region or None)
@@ -85,9 +85,9 @@ def _make_session(connection: AwsConnection, default_region: str) -> Any:
 def _assumed_role_session(base: Any, connection: AwsConnection, default_region: str) -> Any:
     """A session whose credentials come from sts:AssumeRole and refresh before they expire (a
     deploy can outlast the one-hour default)."""
-    import boto3
-    from botocore.credentials import RefreshableCredentials
-    from botocore.session import get_session
+    import boto3  # type: ignore[import-untyped, unused-ignore]
+    from botocore.credentials import RefreshableCredentials  # type: ignore[import-untyped, unused-ignore]
+    from botocore.session import get_session  # type: ignore[import-untyped, unused-ignore]
 
     sts = base.client("sts", region_name=base.region_name or default_region,
                       endpoint_url=connection.sts_endpoint_url)

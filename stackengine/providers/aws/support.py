@@ -64,7 +64,7 @@ def unsupported_types(type_names: Iterable[str], data: SupportData | None = None
 
 def unsupported_resources(resources_by_id: Mapping[str, str],
                           data: SupportData | None = None) -> dict[str, str]:
-    """logical ID → type for the resources (logical ID → type) Cloud Control cannot provision."""
+    """The resources (logical ID → type) Cloud Control cannot provision, as logical ID → type."""
     bad = set(unsupported_types(resources_by_id.values(), data))
     return {lid: t for lid, t in sorted(resources_by_id.items()) if t in bad}
 
@@ -104,7 +104,7 @@ def fetch_non_provisionable(cloudformation_client: Any) -> list[str]:
 
 
 def _refresh(path: str) -> None:  # pragma: no cover - needs AWS credentials
-    import boto3
+    import boto3  # type: ignore[import-untyped, unused-ignore]
 
     data = json.loads(open(path).read())
     data["types"] = sorted(set(fetch_non_provisionable(boto3.client("cloudformation")))

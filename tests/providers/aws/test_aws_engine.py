@@ -93,3 +93,23 @@ def test_failure_rolls_back(serve, tmp_path):
     assert "Injected failure: create of ShippingQueue" in (failed.reason or "")
     assert "HandlerErrorCode: GeneralServiceException" in (failed.reason or "")
     assert stack_resources(server, "broken") == []
+
+
+def test_wiring_through_the_engines_provider_registry(serve, tmp_path, monkeypatch):
+    """What the lead adds: one PROVIDERS entry; CLI options become provider_options."""
+    from stackengine import engine as engine_module
+
+    monkeypatch.setitem(engine_module.PROVIDERS, "aws",
+                        "stackengine.providers.aws.cloudcontrol:CloudControlProvider")
+    server = serve()
+    config = EngineConfig(state_path=str(tmp_path / "e.db"), provider="aws",
+                          provider_options={"endpoint_url": server.url, "profile": None,
+                                            "role_arn": None})
+    provider = engine_module.load_provider("aws", config.state_path, config)
+    assert isinstance(provider, CloudControlProvider)
+    assert provider.resolve_account_id() == "123456789012"
+    provider.check_resources({"Q": "AWS::SQS::Queue"})
+    outcome = Engine(config).deploy(StackRequest(str(EXAMPLES / "sqs-sns-fanout.yaml"), "wired",
+                                                 capabilities=CAPS))
+    assert outcome.record.status.value == "CREATE_COMPLETE"
+    assert stack_resources(server, "wired")
