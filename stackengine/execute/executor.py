@@ -122,8 +122,14 @@ class Executor:
                 run.cancelled.set()  # calls still waiting for a slot are not made
             return ok
 
-        result = run_dag(order, deps, apply, max_parallel=run.workers,
-                         priority=chain_lengths(order, deps))
+        try:
+            result = run_dag(order, deps, apply, max_parallel=run.workers,
+                             priority=chain_lengths(order, deps), on_interrupt=run.cancelled.set)
+        except KeyboardInterrupt:
+            # Ctrl-C: what ran has finished; leave the stack settled, then let the caller stop.
+            run.cancelled.clear()
+            self._abandon(creating, request.disable_rollback, "Deployment interrupted by user.")
+            raise
         run.cancelled.clear()
         reason: str | None = None
         outputs: tuple[Mapping[str, Json], ...] = ()
@@ -139,13 +145,7 @@ class Executor:
                 reason = str(exc)
 
         if reason is not None:
-            if request.disable_rollback:
-                run.set_status(StackStatus.CREATE_FAILED if creating else StackStatus.UPDATE_FAILED,
-                               reason)
-                return run.record
-            if creating:
-                return rollback.rollback_create(run, reason + " Rollback requested by user.")
-            return rollback.rollback_update(run, reason)
+            return self._abandon(creating, request.disable_rollback, reason)
 
         # The new template is the stack's from here on: a crash during cleanup resumes cleanup.
         run.save_record(template=dict(request.template), template_body=request.template_body,
@@ -157,6 +157,16 @@ class Executor:
             return finish_forward(run, StackStatus.CREATE_COMPLETE)
         run.set_status(StackStatus.UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)
         return finish_forward(run, StackStatus.UPDATE_COMPLETE)
+
+    def _abandon(self, creating: bool, disable_rollback: bool, reason: str) -> StackRecord:
+        run = self.run
+        if disable_rollback:
+            run.set_status(StackStatus.CREATE_FAILED if creating else StackStatus.UPDATE_FAILED,
+                           reason)
+            return run.record
+        if creating:
+            return rollback.rollback_create(run, reason + " Rollback requested by user.")
+        return rollback.rollback_update(run, reason)
 
     def _apply(self, logical_id: str, request: DeployRequest, deps: tuple[str, ...],
                creating: bool) -> bool:

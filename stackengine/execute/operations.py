@@ -144,6 +144,8 @@ class StackRun:
             try:
                 result = call()
             except Exception as exc:  # noqa: BLE001 - a provider failure fails only this resource
+                if cancellable:
+                    self.cancelled.set()  # before the slot is free for a waiting call
                 self.store.end(stack_id, op.token, {"error": _reason(exc)})
                 raise OperationFailed(_reason(exc)) from exc
         row = build(result)

@@ -1,8 +1,9 @@
 """Ready-set scheduling of a DAG on a thread pool.
 
 A node starts as soon as all its prerequisites are done (not level by level) and at most
-`max_parallel` run at once; among ready nodes the earlier in the given order goes first, so runs
-are reproducible. Dependents of a failed node never start.
+`max_parallel` run at once; among ready nodes the one heading the longest chain goes first
+(`priority`), then the earlier in the given order, so runs are reproducible. Dependents of a
+failed node never start.
 """
 
 from __future__ import annotations
@@ -24,55 +25,76 @@ class RunResult:
         return not self.failed and not self.not_started
 
 
+class _Schedule:
+    def __init__(self, nodes: list[str], prerequisites: Mapping[str, Iterable[str]],
+                 priority: Mapping[str, int] | None) -> None:
+        if priority:
+            # Ties keep the given order: sort is stable.
+            ranked = sorted(range(len(nodes)), key=lambda i: -priority.get(nodes[i], 0))
+            self.rank = {nodes[i]: r for r, i in enumerate(ranked)}
+        else:
+            self.rank = {n: i for i, n in enumerate(nodes)}
+        self.waiting = {n: {p for p in prerequisites.get(n, ()) if p in self.rank and p != n}
+                        for n in nodes}
+        self.unlocks: dict[str, list[str]] = {n: [] for n in nodes}
+        for n, prereqs in self.waiting.items():
+            for p in prereqs:
+                self.unlocks[p].append(n)
+        self.ready = [(self.rank[n], n) for n in nodes if not self.waiting[n]]
+        heapq.heapify(self.ready)
+        self.started: set[str] = set()
+
+    def pop(self) -> str:
+        node = heapq.heappop(self.ready)[1]
+        self.started.add(node)
+        return node
+
+    def finished(self, node: str) -> None:
+        for nxt in self.unlocks[node]:
+            self.waiting[nxt].discard(node)
+            if not self.waiting[nxt]:
+                heapq.heappush(self.ready, (self.rank[nxt], nxt))
+
+
 def run_dag(order: Iterable[str], prerequisites: Mapping[str, Iterable[str]],
             work: Callable[[str], bool], *, max_parallel: int,
-            stop_on_failure: bool = True, priority: Mapping[str, int] | None = None) -> RunResult:
+            stop_on_failure: bool = True, priority: Mapping[str, int] | None = None,
+            on_interrupt: Callable[[], None] | None = None) -> RunResult:
     """Run `work(node)` for every node of `order` once its prerequisites (restricted to the nodes
     of `order`) returned True. `work` returns False on failure and must not raise. With
-    `stop_on_failure` nothing new starts after a failure (running ones finish). Among ready
-    nodes a higher `priority` starts first (then the earlier in `order`)."""
+    `stop_on_failure` nothing new starts after a failure (running ones finish). On Ctrl-C nothing
+    new starts, `on_interrupt` is called, running ones finish and KeyboardInterrupt propagates."""
     nodes = list(order)
-    if priority:
-        # Ties keep the given order: sort is stable.
-        ranked = sorted(range(len(nodes)), key=lambda i: -priority.get(nodes[i], 0))
-        index = {nodes[i]: rank for rank, i in enumerate(ranked)}
-    else:
-        index = {n: i for i, n in enumerate(nodes)}
-    waiting = {n: {p for p in prerequisites.get(n, ()) if p in index and p != n} for n in nodes}
-    unlocks: dict[str, list[str]] = {n: [] for n in nodes}
-    for n, prereqs in waiting.items():
-        for p in prereqs:
-            unlocks[p].append(n)
-    ready = [(index[n], n) for n in nodes if not waiting[n]]
-    heapq.heapify(ready)
+    schedule = _Schedule(nodes, prerequisites, priority)
     result = RunResult()
-    started: set[str] = set()
     with ThreadPoolExecutor(max_workers=max(1, max_parallel),
                             thread_name_prefix="stackengine") as pool:
         running: dict[Future[bool], str] = {}
-        while ready or running:
-            while ready and len(running) < max_parallel and not (stop_on_failure and result.failed):
-                _, node = heapq.heappop(ready)
-                started.add(node)
-                running[pool.submit(work, node)] = node
-            if not running:
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda f: index[running[f]]):
-                node = running.pop(future)
-                try:
-                    ok = future.result()
-                except Exception:  # work must not raise; if it does, it failed
-                    ok = False
-                if ok:
-                    result.done.append(node)
-                    for nxt in unlocks[node]:
-                        waiting[nxt].discard(node)
-                        if not waiting[nxt]:
-                            heapq.heappush(ready, (index[nxt], nxt))
-                else:
-                    result.failed.append(node)
-    result.not_started = [n for n in nodes if n not in started]
+        try:
+            while schedule.ready or running:
+                while (schedule.ready and len(running) < max_parallel
+                       and not (stop_on_failure and result.failed)):
+                    node = schedule.pop()
+                    running[pool.submit(work, node)] = node
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=lambda f: schedule.rank[running[f]]):
+                    node = running.pop(future)
+                    try:
+                        ok = future.result()
+                    except Exception:  # work must not raise; if it does, it failed
+                        ok = False
+                    if ok:
+                        result.done.append(node)
+                        schedule.finished(node)
+                    else:
+                        result.failed.append(node)
+        except KeyboardInterrupt:
+            if on_interrupt is not None:
+                on_interrupt()
+            raise  # leaving the pool waits for what runs
+    result.not_started = [n for n in nodes if n not in schedule.started]
     return result
 
 

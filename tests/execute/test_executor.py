@@ -244,13 +244,13 @@ def test_export_names_unique(h):
 
 
 def test_update_after_update_failed_without_rollback_orphans_nothing(h, provider):
-    h.deploy("s", [R("A", Name="1"), R("B", V=1), R("Gone")])
-    provider.fail.add(("update", "B"))
-    rec = h.deploy("s", [R("A", Name="2"), R("B", V=2)], disable_rollback=True)
+    h.deploy("s", [R("A", Name="1"), R("B", ("A",), V=1), R("Gone")])
+    provider.fail.add(("update", "B"))  # after A's replacement, which B waits for
+    rec = h.deploy("s", [R("A", Name="2"), R("B", ("A",), V=2)], disable_rollback=True)
     assert rec.status is StackStatus.UPDATE_FAILED
     assert len(provider.resources) == 4  # both halves of A, B, Gone
     provider.fail.clear()
-    rec = h.deploy("s", [R("A", Name="2"), R("B", V=2), R("Gone")])
+    rec = h.deploy("s", [R("A", Name="2"), R("B", ("A",), V=2), R("Gone")])
     assert rec.status is StackStatus.UPDATE_COMPLETE
     assert set(provider.by_logical()) == {"A", "B", "Gone"} and len(provider.resources) == 3
     assert provider.by_logical()["B"]["V"] == 2
@@ -283,3 +283,23 @@ def test_a_failing_progress_listener_does_not_fail_the_deploy(tmp_path):
     from harness import resolve
     rec = Executor(run).deploy(DeployRequest({"A": R("A")}, {}, resolve))
     assert rec.status is StackStatus.CREATE_COMPLETE
+
+
+def test_ctrl_c_rolls_back_then_propagates(tmp_path):
+    import _thread
+
+    class Interrupting(MemoryProvider):
+        def create(self, stack, type_name, logical_id, properties, token):
+            result = super().create(stack, type_name, logical_id, properties, token)
+            if logical_id == "B":
+                _thread.interrupt_main()
+            return result
+
+    provider = Interrupting(latency=0.01)
+    h = Harness(tmp_path / "i.db", provider, max_parallel=1)
+    with pytest.raises(KeyboardInterrupt):
+        h.deploy("s", [R("A"), R("B", ("A",)), R("C", ("B",))])
+    record = h.store.get_stack("123456789012", "us-east-1", "s")
+    assert record.status is StackStatus.ROLLBACK_COMPLETE
+    assert "interrupted" in record.status_reason
+    assert provider.resources == {}
