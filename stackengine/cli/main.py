@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "exports": "stackengine.cli.stack_cmds:exports",
     "graph": "stackengine.cli.graph_cmd:graph",
     "outputs": "stackengine.cli.stack_cmds:outputs",
+    "package": "stackengine.cli.package_cmd:package",
     "resources": "stackengine.cli.stack_cmds:resources",
     "stacks": "stackengine.cli.stack_cmds:stacks",
     "update-termination-protection": "stackengine.cli.stack_cmds:update_termination_protection",

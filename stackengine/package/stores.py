@@ -1,0 +1,120 @@
+"""Artifact stores: the emulated account's S3 (local provider) and real S3 (aws target).
+
+Concrete providers are imported lazily, inside the functions, so importing this module costs
+nothing. (By the layering rule only `engine.py` should import providers; `artifact_store` is
+meant to move there, with the rest of this package staying pure.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stackengine.diagnostics import StackEngineError, UsageError
+from stackengine.package.rewrite import ArtifactStore
+
+TARGETS = ("local", "aws")
+
+
+class ArtifactUploadError(StackEngineError):
+    """The bucket is missing or refused the upload."""
+
+
+def default_bucket(account_id: str, region: str) -> str:
+    """The staging bucket used when `--s3-bucket` is not given (as `sam deploy --resolve-s3` uses
+    a managed bucket)."""
+    return f"stackengine-artifacts-{account_id}-{region}"
+
+
+class LocalArtifactStore:
+    """The S3 of the local provider's emulated account, kept in the state database."""
+
+    def __init__(self, state_path: str, account_id: str, region: str, partition: str = "aws") -> None:
+        from stackengine.providers.local import LocalProvider
+
+        self.provider = LocalProvider(state_path, default_account_id=account_id,
+                                      default_region=region)
+        self.account_id = account_id
+        self.region = region
+        self.partition = partition
+        self.created: list[str] = []
+
+    def ensure_bucket(self, bucket: str) -> bool:
+        """Create `bucket` in the emulated account unless it exists; True when it was created.
+
+        The bucket belongs to no stack (deleting a stack never empties it), like SAM's managed
+        artifact bucket. `stackengine account ls` lists it as an account default."""
+        from stackengine.providers.base import ProviderError, StackRef
+
+        if self.provider.store.find_by_name("AWS::S3::Bucket", "global", bucket) is not None:
+            return False
+        stack = StackRef("", f"stackengine-artifacts/{self.account_id}/{self.region}",
+                         self.account_id, self.region, self.partition)
+        logical_id = "ArtifactsBucket" + "".join(c for c in bucket.title() if c.isalnum())[:200]
+        try:
+            self.provider.create(stack, "AWS::S3::Bucket", logical_id, {"BucketName": bucket},
+                                 f"stackengine-artifacts-{bucket}")
+        except ProviderError as exc:
+            raise ArtifactUploadError(f"cannot create bucket {bucket} in the emulated account: "
+                                      f"{exc}") from None
+        self.created.append(bucket)
+        return True
+
+    def exists(self, bucket: str, key: str) -> bool:
+        return self.provider.store.get_object(bucket, key) is not None
+
+    def put(self, bucket: str, key: str, data: bytes) -> None:
+        from stackengine.providers.base import ProviderError
+
+        try:
+            self.provider.put_object(bucket, key, data)
+        except ProviderError as exc:
+            raise ArtifactUploadError(f"s3://{bucket}/{key}: {exc}") from None
+
+
+class S3ArtifactStore:
+    """Real S3 through boto3 (credentials and endpoint as boto3 finds them)."""
+
+    def __init__(self, region: str) -> None:
+        try:
+            import boto3  # type: ignore[import-untyped, unused-ignore]
+        except ImportError:  # pragma: no cover - boto3 is a dependency of the aws target
+            raise UsageError("the aws target needs boto3 (pip install boto3)") from None
+        self.client: Any = boto3.client("s3", region_name=region)
+        self.url_base: str | None = getattr(self.client.meta, "endpoint_url", None)
+
+    def ensure_bucket(self, bucket: str) -> bool:
+        return False  # `aws cloudformation package` needs an existing bucket too
+
+    def exists(self, bucket: str, key: str) -> bool:
+        from botocore.exceptions import ClientError  # type: ignore[import-untyped, unused-ignore]
+
+        try:
+            self.client.head_object(Bucket=bucket, Key=key)
+        except ClientError:
+            return False
+        return True
+
+    def put(self, bucket: str, key: str, data: bytes) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
+
+        try:
+            self.client.put_object(Bucket=bucket, Key=key, Body=data)
+        except (BotoCoreError, ClientError) as exc:
+            raise ArtifactUploadError(f"s3://{bucket}/{key}: {exc}") from None
+
+
+def artifact_store(state_path: str, account_id: str, region: str, target: str = "local",
+                   partition: str = "aws") -> LocalArtifactStore | S3ArtifactStore:
+    """The store `package` (and `deploy`, for local paths) uploads to."""
+    if target == "local":
+        return LocalArtifactStore(state_path, account_id, region, partition)
+    if target == "aws":
+        return S3ArtifactStore(region)
+    raise UsageError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
+
+
+def artifact_uploader(state_path: str, account_id: str, region: str,
+                      target: str = "local") -> ArtifactStore:
+    """The same store, typed as the `ArtifactStore` protocol."""
+    store: ArtifactStore = artifact_store(state_path, account_id, region, target)
+    return store
