@@ -20,15 +20,15 @@ from stackengine.diagnostics import UsageError
               help="Write the packaged template here instead of to stdout.")
 @click.option("--use-json", is_flag=True, help="Write JSON instead of YAML.")
 @click.option("--force-upload", is_flag=True, help="Upload even artifacts the bucket already holds.")
-@click.option("--target", type=click.Choice(["local", "aws"]), default="local", show_default=True,
-              envvar="STACKENGINE_PROVIDER",
-              help="Upload to the local provider's emulated S3, or to real S3.")
+@click.option("--provider", "provider_name", default="local", envvar="STACKENGINE_PROVIDER",
+              show_default=True, metavar="NAME",
+              help="local: the emulated account's S3; aws: real S3 (env STACKENGINE_PROVIDER).")
 @region_option
 @account_option
 @click.pass_context
 @handle_errors
 def package(ctx: click.Context, template: str, s3_bucket: str | None, s3_prefix: str,
-            output_template_file: str | None, use_json: bool, force_upload: bool, target: str,
+            output_template_file: str | None, use_json: bool, force_upload: bool, provider_name: str,
             region: str | None, account_id: str) -> None:
     """Upload the local artifacts TEMPLATE names (function code, API definitions, nested templates,
     ...) and print the template rewritten to name their S3 locations, as `aws cloudformation
@@ -39,9 +39,10 @@ def package(ctx: click.Context, template: str, s3_bucket: str | None, s3_prefix:
     from stackengine.template.encode import to_json, to_yaml
 
     region = resolve_region(region)
+    target = "aws" if provider_name.startswith("aws") else provider_name
     partition = partition_of(region)
     if s3_bucket is None and target == "aws":
-        raise UsageError("--s3-bucket is required with --target aws")
+        raise UsageError("--s3-bucket is required with the aws provider")
     bucket = s3_bucket or default_bucket(account_id, region)
     state_path = (ctx.find_root().obj or {}).get("state_path") or ".stackengine/state.db"
     store = artifact_store(state_path, account_id, region, target, partition)

@@ -110,7 +110,7 @@ def artifact_store(state_path: str, account_id: str, region: str, target: str = 
         return LocalArtifactStore(state_path, account_id, region, partition)
     if target == "aws":
         return S3ArtifactStore(region)
-    raise UsageError(f"unknown target {target!r} (known: {', '.join(TARGETS)})")
+    raise UsageError(f"unknown provider {target!r} for packaging (known: {', '.join(TARGETS)})")
 
 
 def artifact_uploader(state_path: str, account_id: str, region: str,
