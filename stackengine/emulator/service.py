@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 
 from stackengine.providers.base import ProviderError, StackRef
 from stackengine.providers.aws.patch import PatchError, apply as apply_patch
-from stackengine.providers.local import LocalProvider
+from stackengine.providers.local import LocalProvider, formats
 from stackengine.providers.local.store import StoredResource
 
 Json = Any
@@ -152,8 +152,9 @@ class CloudControlService:
 
         def work(request: _Request) -> None:
             result = self.provider.create(stack, type_name, logical_id, desired, token)
-            request.identifier = result.physical_id
-            request.model = self._model_of(type_name, result.physical_id, ctx.region)
+            stored = self._created(stack, type_name, logical_id, result.physical_id)
+            request.identifier = self._identifier(stored)
+            request.model = self._model(stored)
 
         return self._start("CREATE", type_name, client_token, None, work)
 
@@ -176,10 +177,11 @@ class CloudControlService:
             if changed:
                 raise ProviderError("Invalid patch update: createOnlyProperties ["
                                     + ", ".join(changed) + "] cannot be updated", "NotUpdatable")
-            result = self.provider.update(_stack_of(stored), type_name, stored.logical_id,
-                                          identifier, stored.properties, new, token)
-            request.identifier = result.physical_id
-            request.model = self._model_of(type_name, result.physical_id, ctx.region)
+            self.provider.update(_stack_of(stored), type_name, stored.logical_id,
+                                 stored.physical_id, stored.properties, new, token)
+            updated = self.provider.store.get_by_rid(stored.rid) or stored
+            request.identifier = self._identifier(updated)
+            request.model = self._model(updated)
 
         return self._start("UPDATE", type_name, client_token, identifier, work)
 
@@ -193,7 +195,8 @@ class CloudControlService:
             stored = self._stored(type_name, identifier, ctx.region)
             if stored is None:
                 raise ProviderError(_not_found(type_name, identifier), "NotFound")
-            self.provider.delete(_stack_of(stored), type_name, stored.logical_id, identifier, token)
+            self.provider.delete(_stack_of(stored), type_name, stored.logical_id,
+                                 stored.physical_id, token)
 
         return self._start("DELETE", type_name, client_token, identifier, work)
 
@@ -295,9 +298,9 @@ class CloudControlService:
     def list_resources(self, body: Mapping[str, Json], ctx: CallContext) -> dict[str, Json]:
         type_name = self._type_name(body)
         found = self.provider.store.list_resources(self.account_id, ctx.region, type_name)
-        descriptions = [{"Identifier": r.physical_id,
-                         "Properties": json.dumps(self._model(r), sort_keys=True)}
-                        for r in sorted(found, key=lambda r: r.physical_id) if r.stack_id]
+        descriptions = sorted(({"Identifier": self._identifier(r),
+                                "Properties": json.dumps(self._model(r), sort_keys=True)}
+                               for r in found if r.stack_id), key=lambda d: d["Identifier"])
         return {"TypeName": type_name, "ResourceDescriptions": descriptions}
 
     # -- helpers ------------------------------------------------------------------------------
@@ -316,10 +319,39 @@ class CloudControlService:
         return StackRef(name, stack_id, self.account_id, ctx.region)
 
     def _stored(self, type_name: str, identifier: str, region: str) -> StoredResource | None:
-        found = self.provider.store.find_by_id(type_name, identifier)
-        mine = [r for r in found if (r.account_id, r.region) == (self.account_id, region)]
-        candidates = mine or found
-        return candidates[0] if candidates else None
+        """The resource Cloud Control would call `identifier` (its primary identifier's values,
+        joined with "|"), in this account and region."""
+        found = [r for r in self.provider.store.find_by_id(type_name, identifier)
+                 if (r.account_id, r.region) == (self.account_id, region)
+                 and self._identifier(r) == identifier]
+        if found:
+            return found[0]
+        # The identifier is not the local physical ID (compound identifiers, an ARN where the
+        # physical ID is a name, ...): compare with each resource's identifier.
+        for candidate in self.provider.store.list_resources(self.account_id, region, type_name):
+            if self._identifier(candidate) == identifier:
+                return candidate
+        return None
+
+    def _created(self, stack: StackRef, type_name: str, logical_id: str,
+                 physical_id: str) -> StoredResource:
+        for candidate in self.provider.store.list_resources(stack.account_id, stack.region,
+                                                            type_name, stack.stack_id):
+            if candidate.logical_id == logical_id and candidate.physical_id == physical_id:
+                return candidate
+        raise ProviderError(_not_found(type_name, physical_id), "NotFound")
+
+    def _identifier(self, stored: StoredResource) -> str:
+        """Cloud Control's identifier: the primary identifier's values from the model, joined
+        with "|" (the local physical ID when the model lacks one of them)."""
+        schema = self.provider.registry.get(stored.type_name)
+        if schema is None or not schema.primary_identifier:
+            return stored.physical_id
+        model = self._model(stored)
+        values = [_lookup(model, path) for path in schema.primary_identifier]
+        if any(v is None or v == "" or isinstance(v, (dict, list)) for v in values):
+            return stored.physical_id
+        return "|".join(str(v) for v in values)
 
     def _model_of(self, type_name: str, identifier: str, region: str) -> dict[str, Json] | None:
         stored = self._stored(type_name, identifier, region)
@@ -335,6 +367,11 @@ class CloudControlService:
         write_only = schema.write_only if schema is not None else frozenset()
         for path in sorted(write_only, key=len, reverse=True):
             _drop(model, path)
+        # A generated name is a property of the resource as AWS describes it.
+        rule = formats.name_rule(stored.type_name)
+        generated = stored.name or stored.vars.get("Name")
+        if rule is not None and rule.property and rule.property not in model and generated:
+            model[rule.property] = generated
         if schema is not None and len(schema.primary_identifier) == 1:
             ident = schema.primary_identifier[0]
             if len(ident) == 1 and ident[0] not in model:

@@ -30,6 +30,7 @@ from typing import Any, Callable, Mapping
 from stackengine.providers.aws import patch as json_patch
 from stackengine.providers.aws import retry
 from stackengine.providers.aws.coerce import coerce
+from stackengine.providers.aws.identifiers import IdentifierMap, ref_value
 from stackengine.providers.aws.retry import Backoff
 from stackengine.providers.aws.session import AwsConnection, ClientFactory
 from stackengine.providers.aws.support import SupportData, shipped
@@ -92,8 +93,8 @@ class CloudControlProvider:
                  options: CloudControlOptions | None = None, registry: Any = None,
                  support: SupportData | None = None, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time, seed: int | None = None) -> None:
-        # state_path is part of the factory signature every provider shares; Cloud Control
-        # keeps no local state.
+        # Cloud Control itself keeps the resources; the state database only holds the
+        # identifiers that differ from what Ref returns (see identifiers.py).
         options = options or CloudControlOptions()
         connection = options.connection
         connection = replace(connection, region=region or connection.region,
@@ -104,6 +105,7 @@ class CloudControlProvider:
             options = replace(options, service_role_arn=service_role_arn)
         self.options = options
         self.clients = ClientFactory(connection, default_region)
+        self.identifiers = IdentifierMap(state_path)
         self.default_account_id = default_account_id
         self._registry = registry
         self._support = support or shipped()
@@ -129,37 +131,49 @@ class CloudControlProvider:
         if not identifier:
             raise ProviderError(f"Cloud Control reported no identifier for {logical_id} "
                                 f"({type_name})", "GeneralServiceException")
-        return self._result(type_name, identifier, event)
+        model = self._model_from(type_name, str(identifier), event)
+        physical_id = ref_value(self._schema(type_name), str(identifier), model)
+        if physical_id != identifier:
+            self.identifiers.put(stack.stack_id, logical_id, type_name, physical_id,
+                                 str(identifier))
+        return ResourceResult(physical_id, self.attributes(type_name, model))
 
     def update(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
                old: Mapping[str, Json], new: Mapping[str, Json], token: str) -> ResourceResult:
         self._check_supported(type_name)
         schema = self._schema(type_name)
+        identifier = self._identifier(stack, logical_id, type_name, physical_id)
         ops = json_patch.diff(coerce(schema, old), coerce(schema, new), self._write_only(type_name))
         if not ops:
-            current = self.read(type_name, physical_id)
-            if current is None:
-                raise ProviderError(_not_found(type_name, physical_id), "NotFound")
-            return current
+            model = self._get_model(type_name, identifier)
+            if model is None:
+                raise ProviderError(_not_found(type_name, identifier), "NotFound")
+            return ResourceResult(physical_id, self.attributes(type_name, model))
         event = self._run_request("UpdateResource", token, logical_id, stack, {
-            "TypeName": type_name, "Identifier": physical_id,
+            "TypeName": type_name, "Identifier": identifier,
             "PatchDocument": json.dumps(ops, default=str)})
-        return self._result(type_name, event.get("Identifier") or physical_id, event)
+        model = self._model_from(type_name, identifier, event)
+        # The identifier never changes on update (changing it is a replacement), so neither
+        # does the physical ID.
+        return ResourceResult(physical_id, self.attributes(type_name, model))
 
     def delete(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
                token: str, *, snapshot: bool = False) -> None:
         if not physical_id:
             return  # never created
+        identifier = self._identifier(stack, logical_id, type_name, physical_id)
         try:
             self._run_request("DeleteResource", token, logical_id, stack, {
-                "TypeName": type_name, "Identifier": physical_id})
+                "TypeName": type_name, "Identifier": identifier})
         except ProviderError as exc:
-            if exc.code == "NotFound":
-                return  # already gone: CloudFormation treats that as deleted
-            raise
+            if exc.code != "NotFound":
+                raise
+            # already gone: CloudFormation treats that as deleted
+        self.identifiers.forget(stack.stack_id, logical_id, type_name, physical_id)
 
     def read(self, type_name: str, physical_id: str) -> ResourceResult | None:
-        model = self._get_model(type_name, physical_id)
+        identifier = self.identifiers.find(type_name, physical_id) or physical_id
+        model = self._get_model(type_name, identifier)
         if model is None:
             return None
         return ResourceResult(physical_id, self.attributes(type_name, model))
@@ -281,11 +295,18 @@ class CloudControlProvider:
                                {"RequestToken": event["RequestToken"]})["ProgressEvent"]
         return event
 
-    def _result(self, type_name: str, identifier: str, event: Mapping[str, Json]) -> ResourceResult:
+    def _model_from(self, type_name: str, identifier: str,
+                    event: Mapping[str, Json]) -> dict[str, Json]:
+        """The resource model of a finished request: in the event, or read back."""
         model = _parse_model(event.get("ResourceModel"))
         if model is None:
             model = self._get_model(type_name, identifier) or {}
-        return ResourceResult(identifier, self.attributes(type_name, model))
+        return model
+
+    def _identifier(self, stack: StackRef, logical_id: str, type_name: str,
+                    physical_id: str) -> str:
+        return (self.identifiers.get(stack.stack_id, logical_id, type_name, physical_id)
+                or physical_id)
 
     def _get_model(self, type_name: str, identifier: str) -> dict[str, Json] | None:
         try:

@@ -64,7 +64,7 @@ def unsupported_types(type_names: Iterable[str], data: SupportData | None = None
 
 def unsupported_resources(resources_by_id: Mapping[str, str],
                           data: SupportData | None = None) -> dict[str, str]:
-    """The resources (logical ID → type) Cloud Control cannot provision, as logical ID → type."""
+    """The resources (logical ID → type) that Cloud Control cannot provision."""
     bad = set(unsupported_types(resources_by_id.values(), data))
     return {lid: t for lid, t in sorted(resources_by_id.items()) if t in bad}
 
