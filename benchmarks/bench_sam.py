@@ -105,7 +105,8 @@ class StubSar:
                                         SemanticVersion: str) -> dict[str, Any]:  # noqa: N803
         return self._answer(ApplicationId, SemanticVersion)
 
-    def get_cloud_formation_template(self, ApplicationId: str, TemplateId: str) -> dict[str, Any]:  # noqa: N803
+    def get_cloud_formation_template(self, ApplicationId: str,  # noqa: N803
+                                     TemplateId: str) -> dict[str, Any]:  # noqa: N803
         return {"Status": "ACTIVE", "TemplateId": TemplateId, "ApplicationId": ApplicationId}
 
 
@@ -249,7 +250,8 @@ def fmt_ratio(ratio: float | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="machine-readable figures")
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (best is kept)")
     parser.add_argument("--resources", type=int, default=500, help="size of the generated template")
@@ -338,8 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     if disagreements:
         print(f"\ninputs one side transforms and the other does not ({len(disagreements)}):")
         for c in disagreements[:30]:
+            why = c.ours.message or c.theirs.message
             print(f"  {c.name}: stackengine {c.ours.outcome}, translator {c.theirs.outcome}"
-                  f"{' (' + (c.ours.message or c.theirs.message) + ')' if c.ours.message or c.theirs.message else ''}")
+                  f"{f' ({why})' if why else ''}")
     listed = cases if args.per_file else sorted(
         (c for c in valid_both if c.ratio is not None), key=lambda c: -(c.ratio or 0))[:10]
     title = "every file" if args.per_file else "the 10 files with the highest ratio"

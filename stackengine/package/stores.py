@@ -95,7 +95,8 @@ class S3ArtifactStore:
         return True
 
     def put(self, bucket: str, key: str, data: bytes) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
+        from botocore.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+            BotoCoreError, ClientError)
 
         try:
             self.client.put_object(Bucket=bucket, Key=key, Body=data)
@@ -111,6 +112,32 @@ def artifact_store(state_path: str, account_id: str, region: str, target: str = 
     if target == "aws":
         return S3ArtifactStore(region)
     raise UsageError(f"unknown provider {target!r} for packaging (known: {', '.join(TARGETS)})")
+
+
+def package_local_paths(body: str, template_file: str, *, state_path: str, account_id: str,
+                        region: str, partition: str = "aws", bucket: str | None = None,
+                        prefix: str = "") -> str:
+    """What `deploy` on the local provider should do with a template body before rendering it:
+    when the template names local artifacts, upload them to the emulated account's S3 (bucket
+    `default_bucket(...)` unless given, created when missing) and return the packaged template
+    text (JSON stays JSON); otherwise return `body` unchanged. Paths are relative to the template
+    file's folder. Raises TemplateError (located) when a path does not exist."""
+    import os
+
+    from stackengine.package.rewrite import PackageOptions, needs_packaging, package_document
+    from stackengine.template.decode import decode_text, looks_like_json
+    from stackengine.template.encode import to_json, to_yaml
+
+    document = decode_text(body, template_file)
+    if not needs_packaging(document.data):
+        return body
+    store = LocalArtifactStore(state_path, account_id, region, partition)
+    target = bucket or default_bucket(account_id, region)
+    store.ensure_bucket(target)
+    result = package_document(document, PackageOptions(bucket=target, prefix=prefix, region=region,
+                                                       partition=partition), store,
+                              base_dir=os.path.dirname(os.path.abspath(template_file)))
+    return to_json(result.template) + "\n" if looks_like_json(body) else to_yaml(result.template)
 
 
 def artifact_uploader(state_path: str, account_id: str, region: str,

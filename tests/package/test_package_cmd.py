@@ -126,3 +126,27 @@ def test_hello_world_deploys_updates_and_deletes(env, tmp_path):
 def test_unknown_provider_is_a_usage_error(env):
     result = env("package", "hello/template.yaml", "--provider", "elsewhere", code=2)
     assert "unknown provider 'elsewhere'" in result.stderr
+
+
+def test_package_local_paths_for_deploy(tmp_path):
+    from stackengine.package.stores import package_local_paths
+
+    shutil.copytree(EXAMPLE, tmp_path / "hello")
+    template_file = str(tmp_path / "hello" / "template.yaml")
+    body = Path(template_file).read_text()
+    state = str(tmp_path / "state.db")
+    packaged = package_local_paths(body, template_file, state_path=state, account_id="123456789012",
+                                   region="us-east-1")
+    bucket = default_bucket("123456789012", "us-east-1")
+    assert f"CodeUri: s3://{bucket}/" in packaged and "!Ref 'MyTable'" in packaged
+    again = package_local_paths(body, template_file, state_path=state, account_id="123456789012",
+                                region="us-east-1")
+    assert again == packaged
+    # nothing local: the body comes back as it was, byte for byte
+    assert package_local_paths(packaged, template_file, state_path=state, account_id="123456789012",
+                               region="us-east-1") is packaged
+    as_json = json.dumps({"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {
+        "Code": "hello_world", "Handler": "app.lambda_handler", "Runtime": "python3.12", "Role": "r"}}}})
+    packaged_json = json.loads(package_local_paths(as_json, template_file, state_path=state,
+                                                   account_id="123456789012", region="us-east-1"))
+    assert packaged_json["Resources"]["F"]["Properties"]["Code"]["S3Bucket"] == bucket
