@@ -380,6 +380,26 @@ class NativeStacks:
         return f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
 
 
+def stack_event(event: Mapping[str, Json]) -> Any:
+    """A describe-stack-events entry as the engine's StackEvent, so the live display and the
+    `events` renderer show CloudFormation's events like local ones."""
+    from stackengine.state.base import StackEvent
+
+    timestamp: Any = event.get("Timestamp")
+    when = str(timestamp.isoformat()) if hasattr(timestamp, "isoformat") else str(timestamp or "")
+    return StackEvent(str(event.get("StackId", "")), str(event.get("StackName", "")),
+                      str(event.get("EventId", "")), when,
+                      str(event.get("LogicalResourceId", "")),
+                      event.get("PhysicalResourceId") or None,
+                      str(event.get("ResourceType", "")), str(event.get("ResourceStatus", "")),
+                      event.get("ResourceStatusReason"))
+
+
+def to_listener(listener: Callable[[Any], None]) -> EventCallback:
+    """An `on_event` callback feeding an engine EventListener (StackEvent → display)."""
+    return lambda event: listener(stack_event(event))
+
+
 def _token(*parts: str) -> str:
     """A deterministic request token: a retried call after a crash is the same request."""
     return "se-" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:60]

@@ -175,3 +175,14 @@ def test_profile_credentials(tmp_path, monkeypatch, moto_url, native):
     stacks = NativeStacks(AwsConnection(region="us-east-1", profile="dev", endpoint_url=moto_url))
     assert stacks.clients.session().get_credentials().access_key == "AKIDEV"
     assert stacks.describe_stack("no-such-stack") is None
+
+
+def test_events_convert_to_the_engines_stack_events(native):
+    from stackengine.providers.aws.cloudformation import to_listener
+
+    shown = []
+    native.deploy(NativeStackRequest("shown", json.dumps(TEMPLATE)),
+                  on_event=to_listener(shown.append))
+    assert shown and shown[-1].status == "CREATE_COMPLETE" and shown[-1].logical_id == "shown"
+    assert shown[-1].to_json()["ResourceType"] == "AWS::CloudFormation::Stack"
+    native.delete_stack("shown")
