@@ -45,7 +45,9 @@ class ClientFactory:
 
     @property
     def region(self) -> str:
-        return self.connection.region or self.session().region_name or self.default_region
+        # The engine's region (--region, AWS_REGION, AWS_DEFAULT_REGION, us-east-1) is the one
+        # its stack records and ARNs use; a profile's own region must not silently differ.
+        return self.connection.region or self.default_region
 
     def session(self) -> Any:
         with self._lock:
@@ -66,9 +68,8 @@ class ClientFactory:
                                 connect_timeout=self.connection.connect_timeout_s,
                                 read_timeout=self.connection.read_timeout_s)
                 self._clients[service] = session.client(
-                    service, region_name=self.connection.region or session.region_name
-                    or self.default_region, endpoint_url=self.connection.resolved_endpoint(),
-                    config=config)
+                    service, region_name=self.region,
+                    endpoint_url=self.connection.resolved_endpoint(), config=config)
             return self._clients[service]
 
 
@@ -89,7 +90,7 @@ def _assumed_role_session(base: Any, connection: AwsConnection, default_region: 
     from botocore.credentials import RefreshableCredentials  # type: ignore[import-untyped, unused-ignore]
     from botocore.session import get_session  # type: ignore[import-untyped, unused-ignore]
 
-    sts = base.client("sts", region_name=base.region_name or default_region,
+    sts = base.client("sts", region_name=connection.region or default_region,
                       endpoint_url=connection.sts_endpoint_url)
 
     def fetch() -> dict[str, str]:
@@ -108,4 +109,4 @@ def _assumed_role_session(base: Any, connection: AwsConnection, default_region: 
     # way to give a session refreshable credentials.
     botocore_session._credentials = credentials
     return boto3.Session(botocore_session=botocore_session,
-                         region_name=base.region_name or connection.region or None)
+                         region_name=connection.region or default_region)
