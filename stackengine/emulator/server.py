@@ -117,7 +117,8 @@ class _Handler(BaseHTTPRequestHandler):
         return CallContext(region=found.group(1) if found else "us-east-1",
                            stack_name=self.headers.get("X-Stackengine-Stack-Name") or None,
                            stack_id=self.headers.get("X-Stackengine-Stack-Id") or None,
-                           logical_id=self.headers.get("X-Stackengine-Logical-Id") or None)
+                           logical_id=self.headers.get("X-Stackengine-Logical-Id") or None,
+                           snapshot=self.headers.get("X-Stackengine-Snapshot") == "true")
 
     def _error(self, exc: CloudControlError) -> None:
         self._send(exc.status, {"__type": f"{ERROR_NAMESPACE}#{exc.code}", "message": exc.message},

@@ -67,6 +67,7 @@ class CallContext:
     stack_name: str | None = None
     stack_id: str | None = None
     logical_id: str | None = None
+    snapshot: bool = False  # DeleteResource: record a snapshot first (DeletionPolicy: Snapshot)
 
 
 @dataclass
@@ -196,7 +197,7 @@ class CloudControlService:
             if stored is None:
                 raise ProviderError(_not_found(type_name, identifier), "NotFound")
             self.provider.delete(_stack_of(stored), type_name, stored.logical_id,
-                                 stored.physical_id, token)
+                                 stored.physical_id, token, snapshot=ctx.snapshot)
 
         return self._start("DELETE", type_name, client_token, identifier, work)
 

@@ -72,3 +72,19 @@ def provider_for():
         return provider
 
     return make
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    """moto's server on an ephemeral 127.0.0.1 port, for the CloudFormation-native mode and the
+    service APIs snapshots use."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
