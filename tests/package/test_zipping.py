@@ -81,3 +81,14 @@ def test_key_has_prefix_and_extension():
     assert content_key(data) == "900150983cd24fb0d6963f7d28e17f72"
     assert content_key(data, "app/v1/") == "app/v1/900150983cd24fb0d6963f7d28e17f72"
     assert content_key(data, "p", "template") == "p/900150983cd24fb0d6963f7d28e17f72.template"
+
+
+def test_packaging_core_imports_no_provider_cli_or_sdk():
+    import subprocess
+    import sys
+
+    code = ("import sys, stackengine.package, stackengine.package.stores; "
+            "bad = [m for m in ('click', 'boto3', 'botocore', 'rich', 'stackengine.providers', "
+            "'stackengine.engine') if m in sys.modules]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
