@@ -302,7 +302,14 @@ class CloudControlService:
         descriptions = sorted(({"Identifier": self._identifier(r),
                                 "Properties": json.dumps(self._model(r), sort_keys=True)}
                                for r in found if r.stack_id), key=lambda d: d["Identifier"])
-        return {"TypeName": type_name, "ResourceDescriptions": descriptions}
+        # Pages as Cloud Control gives them: NextToken is the offset of the next page.
+        start = int(body["NextToken"]) if str(body.get("NextToken") or "").isdigit() else 0
+        size = int(body.get("MaxResults") or 100)
+        answer: dict[str, Json] = {"TypeName": type_name,
+                                   "ResourceDescriptions": descriptions[start:start + size]}
+        if start + size < len(descriptions):
+            answer["NextToken"] = str(start + size)
+        return answer
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -156,3 +156,13 @@ def test_cli_serve_answers_and_stops(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_list_resources_pages(serve, client_for):
+    client = client_for(serve())
+    for index in range(3):
+        create_queue(client, token=f"page-{index}")
+    pages = client.get_paginator("list_resources").paginate(
+        TypeName="AWS::SQS::Queue", PaginationConfig={"PageSize": 2})
+    sizes = [len(page["ResourceDescriptions"]) for page in pages]
+    assert sizes == [2, 1]
