@@ -207,6 +207,11 @@ class NativeStacks:
         """CreateChangeSet (CREATE for a new stack, UPDATE otherwise) and wait until AWS has
         computed it. A change set without changes comes back FAILED with `no_changes` True."""
         existing = self.describe_stack(request.stack_name)
+        if existing is not None and existing.get("StackStatus") == "ROLLBACK_COMPLETE":
+            # A stack whose creation rolled back holds no resources and cannot be updated;
+            # CloudFormation requires deleting it before creating it again.
+            self.delete_stack(request.stack_name)
+            existing = None
         change_set_type = "CREATE" if existing is None or existing.get("StackStatus") in (
             "REVIEW_IN_PROGRESS",) else "UPDATE"
         name = name or f"stackengine-{uuid.uuid4().hex[:12]}"

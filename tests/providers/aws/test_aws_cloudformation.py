@@ -173,3 +173,18 @@ def test_events_convert_to_the_engines_stack_events(native):
     assert shown and shown[-1].status == "CREATE_COMPLETE" and shown[-1].logical_id == "shown"
     assert shown[-1].to_json()["ResourceType"] == "AWS::CloudFormation::Stack"
     native.delete_stack("shown")
+
+
+def test_a_rolled_back_creation_is_deleted_before_creating_again():
+    rolled_back = {"StackName": "s", "StackId": "id-1", "StackStatus": "ROLLBACK_COMPLETE"}
+    native = _Scripted({
+        "describe_stacks": [{"Stacks": [rolled_back]}, {"Stacks": [rolled_back]},
+                            {"Stacks": [dict(rolled_back, StackStatus="DELETE_COMPLETE")]}],
+        "describe_stack_events": {"StackEvents": []},
+        "delete_stack": {},
+        "create_change_set": {"Id": "cs-2", "StackId": "id-2"},
+        "describe_change_set": {"Status": "CREATE_COMPLETE", "Changes": []},
+    })
+    change_set = native.create_change_set(NativeStackRequest("s", "{}"))
+    assert change_set.change_set_type == "CREATE"
+    assert native.calls.index("delete_stack") < native.calls.index("create_change_set")
