@@ -82,3 +82,37 @@ def test_permanent_handler_failure_is_not_retried():
         provider.create(StackRef("s", "sid"), "AWS::SQS::Queue", "Q", {}, "tok")
     assert info.value.code == "AlreadyExists" and "q already exists" in info.value.message
     assert len(provider.calls) == 1
+
+
+class _Registry:
+    """cloudformation:DescribeType / ListTypes answers, as a boto3 client gives them."""
+
+    class exceptions:  # noqa: N801 - the shape of boto3's client.exceptions
+        class TypeNotFoundException(Exception):
+            pass
+
+    def describe_type(self, Type, TypeName):  # noqa: N803 - boto3's parameter names
+        if TypeName == "Acme::Private::Thing":
+            raise self.exceptions.TypeNotFoundException(TypeName)
+        kind = "NON_PROVISIONABLE" if TypeName == "AWS::Legacy::Thing" else "FULLY_MUTABLE"
+        return {"TypeName": TypeName, "ProvisioningType": kind}
+
+    def get_paginator(self, name):
+        assert name == "list_types"
+
+        class Pages:
+            def paginate(self, **kwargs):
+                assert kwargs["ProvisioningType"] == "NON_PROVISIONABLE"
+                return [{"TypeSummaries": [{"TypeName": "AWS::B::Two"}]},
+                        {"TypeSummaries": [{"TypeName": "AWS::A::One"}]}]
+
+        return Pages()
+
+
+def test_live_registry_checks():
+    from stackengine.providers.aws.support import fetch_non_provisionable, live_unsupported
+
+    assert live_unsupported(_Registry(), ["AWS::SQS::Queue", "AWS::Legacy::Thing",
+                                          "Acme::Private::Thing", "Custom::X"]) == [
+        "AWS::Legacy::Thing", "Acme::Private::Thing", "Custom::X"]
+    assert fetch_non_provisionable(_Registry()) == ["AWS::A::One", "AWS::B::Two"]
