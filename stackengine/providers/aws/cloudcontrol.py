@@ -312,7 +312,9 @@ class CloudControlProvider:
 
     def _model_from(self, type_name: str, identifier: str,
                     event: Mapping[str, Json]) -> dict[str, Json]:
-        """The resource model of a finished request: in the event, or read back."""
+        """The resource model of a finished request: the event's (the handler contract says a
+        successful create/update returns the model with its read-only properties), or read back
+        when the event carries none."""
         model = _parse_model(event.get("ResourceModel"))
         if model is None:
             model = self._get_model(type_name, identifier) or {}
