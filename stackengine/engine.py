@@ -215,6 +215,8 @@ class Engine:
             except OSError as exc:
                 raise UsageError(f"cannot read {request.template_file}: {exc.strerror}") from exc
         document = decode_text(body, request.template_file)
+        if self.config.provider == "local":
+            document, body = self._package_local_artifacts(document, body)
         declared = document.data.get("Parameters") if isinstance(document.data, dict) else None
         values = dict(request.parameters)
         if record is not None and record.status in UPDATABLE and isinstance(declared, dict):
@@ -234,13 +236,44 @@ class Engine:
         processed = process(document, RenderOptions(
             stack_name=request.stack_name, region=self.config.region,
             account_id=self.config.account_id, parameters=values, stack_id=stack_id,
-            import_value=import_value))
+            import_value=import_value, ssm_lookup=self._ssm_lookup()))
         stored = tuple(StoredParameter(n, p.value, p.no_echo)
                        for n, p in processed.parameters.items())
         transform = document.data.get("Transform") if isinstance(document.data, dict) else None
         transforms = [transform] if isinstance(transform, str) else [
             t for t in (transform or []) if isinstance(t, str)]
         return _Rendered(processed, sorted(set(imports)), body, stored, transforms)
+
+    def _package_local_artifacts(self, document: Any, body: str) -> tuple[Any, str]:
+        """As `sam deploy` does for the local provider: local CodeUri/ContentUri/... paths are
+        zipped and uploaded to the emulated account's S3, and the template names their S3 keys.
+        The stored template is the packaged one, so changed code is a change to deploy."""
+        import os
+
+        from stackengine.package.rewrite import PackageOptions, needs_packaging, package_document
+        from stackengine.package.stores import LocalArtifactStore, default_bucket
+        from stackengine.regions import partition_for_region
+        from stackengine.template.decode import Document, looks_like_json
+        from stackengine.template.encode import to_json, to_yaml
+
+        if not needs_packaging(document.data):
+            return document, body
+        partition = partition_for_region(self.config.region)
+        store = LocalArtifactStore(self.config.state_path, self.config.account_id,
+                                   self.config.region, partition)
+        bucket = default_bucket(self.config.account_id, self.config.region)
+        store.ensure_bucket(bucket)
+        result = package_document(
+            document, PackageOptions(bucket=bucket, region=self.config.region, partition=partition),
+            store, base_dir=os.path.dirname(os.path.abspath(document.file)))
+        packaged = (to_json(result.template) + "\n" if looks_like_json(body)
+                    else to_yaml(result.template))
+        return Document(document.file, result.template, document.size, document.warnings), packaged
+
+    def _ssm_lookup(self) -> Callable[[str], "str | None"] | None:
+        """SSM parameter types resolve from the target account's parameters."""
+        lookup = getattr(self.provider, "ssm_lookup", None)
+        return lookup(self.config.account_id, self.config.region) if callable(lookup) else None
 
     # -- change sets ----------------------------------------------------------------------
 
@@ -596,3 +629,16 @@ def change_set_summary_json(cs: ChangeSet) -> dict[str, Json]:
 
 def default_state_path() -> str:
     return os.environ.get("STACKENGINE_STATE") or ".stackengine/state.db"
+
+
+def offline_ssm_lookup(state_path: str, account_id: str, region: str) -> Callable[[str], "str | None"]:
+    """SSM parameter values for `render`: the emulated account's parameters when a state database
+    exists (it is not created just to read), else only AWS's public ones (`/aws/service/...`)."""
+    if os.path.exists(state_path):
+        provider = load_provider("local", state_path, EngineConfig(state_path, region, account_id))
+        lookup = getattr(provider, "ssm_lookup")
+        found: Callable[[str], str | None] = lookup(account_id, region)
+        return found
+    from stackengine.providers.local.provider import public_parameter
+
+    return lambda name: public_parameter(name, region)

@@ -23,17 +23,20 @@ from stackengine.cli.params import collect_parameters
 @account_option
 @click.option("-o", "--output", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
               show_default=True, help="Output format.")
+@click.pass_context
 @handle_errors
-def render(template: str, parameter_overrides: tuple[str, ...], parameters_file: str | None,
+def render(ctx: click.Context, template: str, parameter_overrides: tuple[str, ...], parameters_file: str | None,
            stack_name: str | None, region: str | None, account_id: str, fmt: str) -> None:
     """Print TEMPLATE processed: transforms applied, parameters, mappings and conditions folded,
     references to resources kept as intrinsic functions."""
     from stackengine.render import RenderOptions, render_file
     from stackengine.template.encode import to_json, to_yaml
 
+    region = resolve_region(region)
     options = RenderOptions(
-        stack_name=stack_name or default_stack_name(template), region=resolve_region(region),
-        account_id=account_id, parameters=collect_parameters(parameter_overrides, parameters_file))
+        stack_name=stack_name or default_stack_name(template), region=region,
+        account_id=account_id, parameters=collect_parameters(parameter_overrides, parameters_file),
+        ssm_lookup=_ssm_lookup(ctx, account_id, region))
     processed = render_file(template, options)
     echo_diagnostics(list(processed.warnings))
     rendered = processed.rendered()
@@ -48,3 +51,19 @@ def default_stack_name(template: str) -> str:
     stem = os.path.splitext(os.path.basename(template))[0]
     name = re.sub(r"[^A-Za-z0-9-]", "-", stem).strip("-") or "stack"
     return name if name[0].isalpha() else f"stack-{name}"
+
+
+def _ssm_lookup(ctx: click.Context, account_id: str, region: str) -> object:
+    """SSM-typed parameters read the emulated account's parameters, loaded only when needed."""
+    cached: dict[str, object] = {}
+
+    def lookup(name: str) -> str | None:
+        if "lookup" not in cached:
+            from stackengine.engine import offline_ssm_lookup
+
+            state = (ctx.find_root().obj or {}).get("state_path") or ".stackengine/state.db"
+            cached["lookup"] = offline_ssm_lookup(state, account_id, region)
+        found = cached["lookup"](name)  # type: ignore[operator]
+        return found if isinstance(found, str) else None
+
+    return lookup

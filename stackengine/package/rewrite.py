@@ -17,6 +17,7 @@ from typing import Any, Callable, Protocol
 from stackengine.diagnostics import Diagnostic, TemplateError
 from stackengine.package.artifacts import Artifact, Form, NotAPath, find_artifacts
 from stackengine.package.zipping import artifact_bytes, content_key
+from stackengine.template.marks import copy_marked
 
 Json = Any
 
@@ -134,7 +135,7 @@ class _Packer:
         self._sent: set[tuple[str, str]] = set()
 
     def run(self, document: Any, base_dir: str, chain: tuple[str, ...]) -> Json:
-        template = _plain(document.data)
+        template = copy_marked(document.data)
         problems: list[Diagnostic] = []
         for found in list(find_artifacts(template)):
             if isinstance(found, NotAPath):
@@ -217,16 +218,6 @@ class _Packer:
 
 class _Missing(Exception):
     pass
-
-
-def _plain(value: Json) -> Json:
-    """A plain copy (decoded templates are marked dict/list subclasses): the result is rewritten in
-    place and must not share containers with the input."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _set(root: Json, path: tuple[Any, ...], value: Json) -> None:

@@ -85,3 +85,25 @@ def strip_marks(value: Any) -> Any:
     if isinstance(value, list):
         return [strip_marks(v) for v in value]
     return value
+
+
+def copy_marked(value: Any) -> Any:
+    """A deep copy that keeps positions: rewrite a copy in place and errors still point at the
+    user's file wherever the value was not replaced."""
+    if isinstance(value, MarkedMap):
+        out = new_map(value.mark)
+        out.value_marks.update(value.value_marks)
+        out.key_marks.update(value.key_marks)
+        for key, item in value.items():
+            out[key] = copy_marked(item)
+        return out
+    if isinstance(value, MarkedList):
+        items = new_list(value.mark)
+        items.item_marks.extend(value.item_marks)
+        items.extend(copy_marked(item) for item in value)
+        return items
+    if isinstance(value, dict):
+        return {k: copy_marked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_marked(v) for v in value]
+    return value

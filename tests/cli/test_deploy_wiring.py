@@ -1,0 +1,88 @@
+"""Deploy and render wired to the emulated account: SSM parameter types, local artifact paths."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from stackengine.cli.main import cli
+
+SSM_TEMPLATE = """\
+Parameters:
+  Ami:
+    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>
+    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+  Custom:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /team/setting
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+Outputs:
+  AmiId:
+    Value: !Ref Ami
+  Setting:
+    Value: !Ref Custom
+"""
+
+
+def run(state: str, *args: str) -> object:
+    return CliRunner().invoke(cli, ["--state", state, *args])
+
+
+def test_ssm_parameter_types_read_the_emulated_account(tmp_path) -> None:
+    state = str(tmp_path / "state.db")
+    template = tmp_path / "ssm.yaml"
+    template.write_text(SSM_TEMPLATE)
+
+    missing = run(state, "render", str(template))
+    assert missing.exit_code == 1
+    assert f"{template}:7:" in missing.stderr and "/team/setting" in missing.stderr
+    assert not (tmp_path / "state.db").exists()  # render reads state, never creates it
+
+    assert run(state, "account", "put-parameter", "/team/setting", "hello").exit_code == 0
+    rendered = run(state, "render", str(template), "-o", "json")
+    assert rendered.exit_code == 0, rendered.output
+    outputs = json.loads(rendered.stdout)["Outputs"]
+    assert outputs["Setting"]["Value"] == "hello"
+    assert outputs["AmiId"]["Value"].startswith("ami-")
+
+    deployed = run(state, "deploy", str(template), "--stack-name", "ssm")
+    assert deployed.exit_code == 0, deployed.output
+    shown = json.loads(run(state, "outputs", "ssm", "-o", "json").stdout)
+    assert {o["OutputKey"]: o["OutputValue"] for o in shown}["Setting"] == "hello"
+
+
+def test_deploy_packages_local_code_paths(tmp_path) -> None:
+    state = str(tmp_path / "state.db")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    template = tmp_path / "fn.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n")
+    deployed = run(state, "deploy", str(template), "--stack-name", "fn", "--capabilities", "CAPABILITY_IAM")
+    assert deployed.exit_code == 0, deployed.output
+    resources = json.loads(run(state, "resources", "fn", "-o", "json").stdout)
+    types = {r["LogicalResourceId"]: r["ResourceType"] for r in resources["StackResourceSummaries"]}
+    assert types["Fn"] == "AWS::Lambda::Function" and types["FnRole"] == "AWS::IAM::Role"
+
+    # a change to the code is a change to the stack
+    unchanged = run(state, "deploy", str(template), "--stack-name", "fn", "--capabilities", "CAPABILITY_IAM")
+    assert unchanged.exit_code == 0 and "No changes" in unchanged.output
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 2\n")
+    updated = run(state, "deploy", str(template), "--stack-name", "fn", "--capabilities", "CAPABILITY_IAM")
+    assert updated.exit_code == 0 and "UPDATE_COMPLETE" in updated.output
+
+
+def test_missing_local_path_points_at_the_property(tmp_path) -> None:
+    state = str(tmp_path / "state.db")
+    template = tmp_path / "fn.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        "    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: nowhere/\n")
+    result = run(state, "deploy", str(template), "--stack-name", "fn", "--capabilities", "CAPABILITY_IAM")
+    assert result.exit_code == 1
+    assert f"{template}:8:16:" in result.stderr and "Resources.Fn.Properties.CodeUri" in result.stderr
+    assert "Traceback" not in result.output
