@@ -222,6 +222,39 @@ class CloudControlProvider:
                                 "InvalidCredentials") from None
         return str(identity["Account"])
 
+    def ssm_lookup(self, account_id: str, region: str) -> Callable[[str], str | None]:
+        """Values of `AWS::SSM::Parameter::Value<...>` template parameters, from the target
+        account: ssm:GetParameter against AWS (AWS's public `/aws/service/...` parameters
+        included); through Cloud Control against an endpoint override (the emulator serves no
+        SSM API), with the emulator's stand-ins for the public parameters. None: not found."""
+        if self.clients.connection.resolved_endpoint():
+            return self._ssm_via_cloud_control(region)
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
+
+        def lookup(name: str) -> str | None:
+            try:
+                answer = retry.call(self.clients.client("ssm").get_parameter, {"Name": name},
+                                    self.options.backoff, self._rng, self._sleep)
+            except ClientError as exc:
+                if retry.error_code(exc) == "ParameterNotFound":
+                    return None
+                raise ProviderError(retry.error_message(exc), retry.error_code(exc)) from None
+            except BotoCoreError as exc:
+                raise ProviderError(str(exc), "InvalidCredentials") from None
+            return str(answer["Parameter"]["Value"])
+
+        return lookup
+
+    def _ssm_via_cloud_control(self, region: str) -> Callable[[str], str | None]:
+        def lookup(name: str) -> str | None:
+            model = self._get_model("AWS::SSM::Parameter", name)
+            if model is not None and model.get("Value") is not None:
+                return str(model["Value"])
+            from stackengine.providers.local.provider import public_parameter
+            return public_parameter(name, region)
+
+        return lookup
+
     def attributes(self, type_name: str, model: Mapping[str, Json]) -> dict[str, Json]:
         """Fn::GetAtt values from a resource model: every attribute name the schema documents
         ("Arn", "Endpoint.Address") that the model holds."""

@@ -179,3 +179,14 @@ def test_endpoint_from_environment(serve, monkeypatch, stack):
     provider = CloudControlProvider(None, default_region="us-east-1")
     created = provider.create(stack, QUEUE, "Orders", {}, "env-1")
     assert "/shop-Orders-" in created.physical_id
+
+
+def test_ssm_parameter_values_for_templates(serve, provider_for, stack):
+    provider = provider_for(serve())
+    provider.create(stack, "AWS::SSM::Parameter", "P",
+                    {"Name": "/app/image", "Type": "String", "Value": "ami-123"}, "s1")
+    lookup = provider.ssm_lookup("123456789012", "us-east-1")
+    assert lookup("/app/image") == "ami-123"
+    assert lookup("/app/missing") is None
+    public = lookup("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")
+    assert public is not None and public.startswith("ami-")

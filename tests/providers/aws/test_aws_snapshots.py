@@ -1,5 +1,5 @@
-"""DeletionPolicy: Snapshot on the Cloud Control path: the service's API against moto's server,
-and the emulator's own snapshot record."""
+"""Service APIs beside Cloud Control (snapshots before deletes, SSM parameter values) against
+moto's server; DeletionPolicy: Snapshot through the emulator, which records the snapshot."""
 
 from __future__ import annotations
 
@@ -108,3 +108,14 @@ def test_engine_deletes_with_snapshot_policy(serve, tmp_path):
     assert engine.deploy(StackRequest(str(path), "vol")).record.status.value == "CREATE_COMPLETE"
     assert engine.delete_stack("vol").status.value == "DELETE_COMPLETE"
     assert [s.type_name for s in server.provider.store.list_snapshots()] == ["AWS::EC2::Volume"]
+
+
+def test_ssm_lookup_uses_the_ssm_api_against_aws(moto):
+    from stackengine.providers.aws.cloudcontrol import CloudControlProvider
+
+    moto("ssm").put_parameter(Name="/team/ami", Value="ami-42", Type="String")
+    provider = CloudControlProvider(None, region="us-east-1")
+    provider.clients.client = moto  # what the account's SSM answers
+    lookup = provider.ssm_lookup("123456789012", "us-east-1")
+    assert lookup("/team/ami") == "ami-42"
+    assert lookup("/team/none") is None
