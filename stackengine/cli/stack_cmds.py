@@ -292,9 +292,10 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
     record = engine.execute_change_set(name, cs.name, options,
                                        progress_listener() if human else None)
     if human:
-        verb = "created" if cs.change_set_type.value == "CREATE" else "updated"
+        creating = cs.change_set_type.value == "CREATE"
+        verb = "created" if creating else "updated"
         if record.status.failed:
-            click.echo(f"Failed to {verb[:-1]}e stack {name}: {record.status.value}"
+            click.echo(f"Failed to {'create' if creating else 'update'} stack {name}: {record.status.value}"
                        + (f" ({record.status_reason})" if record.status_reason else ""), err=True)
         else:
             click.echo(f"Successfully {verb} stack - {name} in {record.region}")

@@ -86,3 +86,14 @@ def test_missing_local_path_points_at_the_property(tmp_path) -> None:
     assert result.exit_code == 1
     assert f"{template}:8:16:" in result.stderr and "Resources.Fn.Properties.CodeUri" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_failed_create_says_so_and_exits_1(tmp_path) -> None:
+    state = str(tmp_path / "state.db")
+    template = tmp_path / "q.yaml"
+    template.write_text("Resources:\n  A:\n    Type: AWS::SQS::Queue\n  B:\n    Type: AWS::SQS::Queue\n")
+    result = run(state, "deploy", str(template), "--stack-name", "q", "--inject-failure", "B:create")
+    assert result.exit_code == 1
+    assert "Failed to create stack q: ROLLBACK_COMPLETE" in result.stderr
+    described = json.loads(run(state, "describe", "q", "-o", "json").stdout)
+    assert described["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
