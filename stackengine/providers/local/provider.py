@@ -100,6 +100,8 @@ class LocalProvider:
         self._delay()
         replay = self._replay(token, "create")
         if replay is not None:
+            # the resource and its token were stored together; redo the idempotent follow-up
+            self._after_write(type_name, stack, replay.physical_id, properties)
             return replay
         self._maybe_fail(logical_id, "create", type_name, token)
         properties = resolve_dynamic_references(properties, self.store, stack, public_parameter)
@@ -116,13 +118,13 @@ class LocalProvider:
             type_name, schema, properties, self._context(stack, logical_id), rng,
             extra_vars=derived_vars(ctx))
         rid = f"{stack.stack_id}/{logical_id}/{generation}"
+        result = ResourceResult(identity.physical_id, identity.attributes)
         self._put(StoredResource(rid, stack.account_id, stack.region, type_name, identity.physical_id,
                                  stack.stack_name, stack.stack_id, logical_id,
                                  *self._unique_name(type_name, stack, identity.name, properties),
-                                 dict(properties), identity.attributes, identity.vars))
+                                 dict(properties), identity.attributes, identity.vars),
+                  token=self._token_row(token, "create", result))
         self._after_write(type_name, stack, identity.physical_id, properties)
-        result = ResourceResult(identity.physical_id, identity.attributes)
-        self._remember(token, "create", result)
         return result
 
     def update(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
@@ -130,6 +132,7 @@ class LocalProvider:
         self._delay()
         replay = self._replay(token, "update")
         if replay is not None:
+            self._after_write(type_name, stack, replay.physical_id, new)
             return replay
         self._maybe_fail(logical_id, "update", type_name, token)
         new = resolve_dynamic_references(new, self.store, stack, public_parameter)
@@ -148,14 +151,14 @@ class LocalProvider:
         identity = formats.build_identity(
             type_name, schema, new, self._context(stack, logical_id), rng,
             saved_vars=existing.vars, extra_vars=derived_vars(ctx))
+        result = ResourceResult(identity.physical_id, identity.attributes)
         self._put(StoredResource(existing.rid, stack.account_id, stack.region, type_name,
                                  identity.physical_id, stack.stack_name, stack.stack_id, logical_id,
                                  *self._unique_name(type_name, stack, identity.name, new),
                                  dict(new), identity.attributes, identity.vars,
-                                 existing.created_at, self.store.now()), replace=True)
+                                 existing.created_at, self.store.now()), replace=True,
+                  token=self._token_row(token, "update", result))
         self._after_write(type_name, stack, identity.physical_id, new)
-        result = ResourceResult(identity.physical_id, identity.attributes)
-        self._remember(token, "update", result)
         return result
 
     def delete(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
@@ -174,10 +177,10 @@ class LocalProvider:
             self.store.record_snapshot(Snapshot(
                 f"{physical_id}-snapshot-{int(self.store.now())}", stack.account_id, stack.region,
                 type_name, physical_id, existing.properties, self.store.now()))
-        self.store.delete_resource(existing.rid)
-        if type_name == "AWS::SSM::Parameter":
+        if type_name == "AWS::SSM::Parameter":  # idempotent, so before the atomic delete + token
             self.store.delete_ssm_parameter(stack.account_id, stack.region, physical_id)
-        self._remember(token, "delete", ResourceResult(physical_id, {}))
+        self.store.delete_resource(existing.rid,
+                                   token=self._token_row(token, "delete", ResourceResult(physical_id, {})))
 
     def read(self, type_name: str, physical_id: str) -> ResourceResult | None:
         found = self.store.find_by_id(type_name, physical_id)
@@ -399,9 +402,10 @@ class LocalProvider:
             scope += "/" + str(properties.get(rule.within) or "default")
         return rule.kind or type_name, scope, name
 
-    def _put(self, resource: StoredResource, *, replace: bool = False) -> None:
+    def _put(self, resource: StoredResource, *, replace: bool = False,
+             token: tuple[str, str, Json] | None = None) -> None:
         try:
-            self.store.put_resource(resource, replace=replace)
+            self.store.put_resource(resource, replace=replace, token=token)
         except NameTaken as exc:
             if resource.type_name == "AWS::S3::Bucket":
                 raise ProviderError(f"{exc.name} already exists", "AlreadyExists") from exc
@@ -437,10 +441,12 @@ class LocalProvider:
             return None
         return ResourceResult(found[1]["physical_id"], found[1]["attributes"])
 
-    def _remember(self, token: str, operation: str, result: ResourceResult) -> None:
-        if token:
-            self.store.record_token(token, operation, {"physical_id": result.physical_id,
-                                                       "attributes": dict(result.attributes)})
+    @staticmethod
+    def _token_row(token: str, operation: str, result: ResourceResult) -> tuple[str, str, Json] | None:
+        """The idempotency record stored in the same transaction as the change it answers."""
+        if not token:
+            return None
+        return token, operation, {"physical_id": result.physical_id, "attributes": dict(result.attributes)}
 
     def _maybe_fail(self, logical_id: str, operation: str, type_name: str, token: str) -> None:
         if any(spec.matches(logical_id, operation) for spec in self.inject_failures):

@@ -203,9 +203,11 @@ class AccountStore:
 
     # -- resources --------------------------------------------------------------------------
 
-    def put_resource(self, res: StoredResource, *, replace: bool = False) -> None:
+    def put_resource(self, res: StoredResource, *, replace: bool = False,
+                     token: tuple[str, str, Json] | None = None) -> None:
         """Insert a resource (raises NameTaken if its unique name is used); `replace` overwrites the
-        row with the same rid (an in-place update)."""
+        row with the same rid (an in-place update). `token` = (token, operation, result) is recorded
+        in the same transaction, so a retry after a crash never acts twice."""
         values = (res.rid, res.account_id, res.region, res.type_name, res.physical_id, res.stack_name,
                   res.stack_id, res.logical_id, res.name_kind, res.name_scope, res.name,
                   _dumps(res.properties), _dumps(res.attributes), _dumps(res.vars),
@@ -221,6 +223,8 @@ class AccountStore:
                 else:
                     conn.execute(f"INSERT INTO local_resources ({_COLUMNS}) "
                                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
+                if token is not None:
+                    self._insert_token(conn, *token)
         except sqlite3.IntegrityError as exc:
             if "local_resources.rid" in str(exc):
                 raise NameTaken("resource", "", res.rid) from exc
@@ -288,9 +292,12 @@ class AccountStore:
                                    (rid,)).fetchone()
         return _row_to_resource(row) if row else None
 
-    def delete_resource(self, rid: str) -> bool:
+    def delete_resource(self, rid: str, *, token: tuple[str, str, Json] | None = None) -> bool:
         with self.transaction() as conn:
-            return conn.execute("DELETE FROM local_resources WHERE rid=?", (rid,)).rowcount > 0
+            deleted = conn.execute("DELETE FROM local_resources WHERE rid=?", (rid,)).rowcount > 0
+            if token is not None:
+                self._insert_token(conn, *token)
+            return deleted
 
     # -- idempotency tokens and generations -------------------------------------------------
 
@@ -301,8 +308,11 @@ class AccountStore:
 
     def record_token(self, token: str, operation: str, result: Json) -> None:
         with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO local_tokens VALUES (?,?,?,?)",
-                         (token, operation, _dumps(result), self.now()))
+            self._insert_token(conn, token, operation, result)
+
+    def _insert_token(self, conn: sqlite3.Connection, token: str, operation: str, result: Json) -> None:
+        conn.execute("INSERT OR REPLACE INTO local_tokens VALUES (?,?,?,?)",
+                     (token, operation, _dumps(result), self.now()))
 
     def next_generation(self, stack_id: str, logical_id: str) -> int:
         """0 for the first resource created for (stack, logical id), 1 for its replacement, ...:

@@ -307,3 +307,37 @@ def test_account_parameter_values(provider):
     assert first != second and {first, second} <= {ids["DefaultSubnetA"], ids["DefaultSubnetB"],
                                                     ids["DefaultSubnetC"]}
     assert "Given" not in values and "Name" not in values
+
+
+def test_resource_and_its_token_are_stored_together(provider, monkeypatch):
+    # A crash between storing the resource and recording its token would let a retry create a
+    # second one; both go in one transaction, so a failure in either stores neither.
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed between the two writes")
+
+    monkeypatch.setattr(provider.store, "_insert_token", crash)
+    with pytest.raises(KeyboardInterrupt):
+        provider.create(STACK, "AWS::SQS::Queue", "Q", {"QueueName": "atomic-q"}, "tok-atomic")
+    monkeypatch.undo()
+    assert provider.store.token_result("tok-atomic") is None
+    assert not [r for r in provider.store.list_resources(STACK.account_id, STACK.region, "AWS::SQS::Queue")
+                if r.logical_id == "Q"]
+    # the retry with the same token creates it once, and a further retry replays it
+    first = provider.create(STACK, "AWS::SQS::Queue", "Q", {"QueueName": "atomic-q"}, "tok-atomic")
+    again = provider.create(STACK, "AWS::SQS::Queue", "Q", {"QueueName": "atomic-q"}, "tok-atomic")
+    assert first == again
+    queues = [r for r in provider.store.list_resources(STACK.account_id, STACK.region, "AWS::SQS::Queue")
+              if r.logical_id == "Q"]
+    assert len(queues) == 1
+
+
+def test_delete_and_its_token_are_stored_together(provider, monkeypatch):
+    created = provider.create(STACK, "AWS::SQS::Queue", "D", {}, "tok-create-d")
+    monkeypatch.setattr(provider.store, "_insert_token",
+                        lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        provider.delete(STACK, "AWS::SQS::Queue", "D", created.physical_id, "tok-delete-d")
+    monkeypatch.undo()
+    assert provider.read("AWS::SQS::Queue", created.physical_id) is not None
+    provider.delete(STACK, "AWS::SQS::Queue", "D", created.physical_id, "tok-delete-d")
+    assert provider.read("AWS::SQS::Queue", created.physical_id) is None
