@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,13 +108,18 @@ def main() -> None:
           f"{'exec/ideal':>10} {'total/ideal':>11}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
+            ratios = []
             for attempt in range(args.repeat):
                 directory = Path(tmp) / f"{n}-{attempt}"
                 directory.mkdir()
                 r = run(n, directory, args.max_parallel, args.latency_ms, args.in_process)
+                ratios.append(r["ratio_execute"])
                 print(f"{r['resources']:>9} {r['critical_path']:>5} {r['ideal_s']:>8.2f} "
                       f"{r['execute_s']:>8.2f} {r['plan_s']:>7.2f} {r['ratio_execute']:>10.3f} "
                       f"{r['ratio_total']:>11.3f}", flush=True)
+            # Timing on a shared machine is noisy: the median is the figure to compare.
+            print(f"{n} resources: median exec/ideal {statistics.median(ratios):.3f} "
+                  f"(goal <= 1.3)", flush=True)
 
 
 if __name__ == "__main__":
