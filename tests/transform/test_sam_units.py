@@ -154,6 +154,19 @@ def test_application_lookup_failure_is_a_template_error() -> None:
     assert "Cannot access application: bad." in str(info.value)
 
 
+def test_application_whose_template_is_not_ready_is_refused() -> None:
+    template = {"Resources": {"App": {"Type": "AWS::Serverless::Application", "Properties": {
+        "Location": {"ApplicationId": "slow", "SemanticVersion": "1.0.0"}}}}}
+    lookups = StaticLookups(applications={"slow": {"Status": "PREPARING", "TemplateUrl": "https://x"},
+                                          "*": {"Status": "ACTIVE", "TemplateUrl": "https://y"}})
+    with pytest.raises(TemplateError) as info:
+        transform_sam(template, TransformContext(options={"sam": {"lookups": lookups}}))
+    assert "PREPARING" in str(info.value) and "[App]" in str(info.value)
+    template["Resources"]["App"]["Properties"]["Location"]["ApplicationId"] = "ready"
+    out = transform_sam(template, TransformContext(options={"sam": {"lookups": lookups}}))
+    assert out["Resources"]["App"]["Properties"]["TemplateURL"] == "https://y"
+
+
 # --- errors and the command --------------------------------------------------------------------
 
 def test_errors_name_resource_and_path() -> None:

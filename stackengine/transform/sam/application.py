@@ -40,6 +40,12 @@ def translate_application(logical_id: str, res: dict[str, Json], ctx: SamContext
             answer = ctx.lookups.application(app_id, version)
         except ApplicationLookupError as exc:
             raise fail(f"Resource with id [{logical_id}] is invalid. {exc}", path + ("Location",)) from None
+        status = answer.get("Status", "ACTIVE")
+        if status != "ACTIVE":
+            # the service is still preparing the template; the reference waits, then gives up
+            raise fail(f"Resource with id [{logical_id}] is invalid. Timed out waiting for the template "
+                       f"of application {app_id} to become ACTIVE (its status is {status}).",
+                       path + ("Location",))
         template_url = answer.get("TemplateUrl")
         tags += [{"Key": "serverlessrepo:applicationId", "Value": app_id},
                  {"Key": "serverlessrepo:semanticVersion", "Value": version}]
