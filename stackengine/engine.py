@@ -34,6 +34,7 @@ Json = Any
 # provider name → "module:factory"; imported only when a command needs it.
 PROVIDERS: dict[str, str] = {
     "local": "stackengine.providers.local:LocalProvider",
+    "aws": "stackengine.providers.aws.cloudcontrol:CloudControlProvider",
 }
 
 UPDATABLE = frozenset({StackStatus.CREATE_COMPLETE, StackStatus.UPDATE_COMPLETE,
@@ -299,6 +300,10 @@ class Engine:
                                request.capabilities)
             check_snapshot_policies(processed.resources, self._supports_snapshot,
                                     locator(processed.source, request.template_file))
+            # Types the target cannot provision are found now, not halfway through a deploy.
+            check_types = getattr(self.provider, "check_resources", None)
+            if callable(check_types):
+                check_types({lid: r.type for lid, r in processed.resources.items()})
             old = {p.name: p.value for p in record.parameters} if not creating else {}
             changed = {n for n, p in processed.parameters.items() if old.get(n) != p.value}
             secrets = {str(p.effective) for p in processed.parameters.values()

@@ -58,8 +58,18 @@ def engine_options(f: F) -> F:
                      help="Local provider: make LOGICAL_ID[:create|update|delete] fail.")(f)
     f = click.option("--provider-latency-ms", type=int, default=0, hidden=True,
                      help="Local provider: delay every operation.")(f)
-    f = click.option("--provider", "provider_name", default="local", envvar="STACKENGINE_PROVIDER",
-                     show_default=True, help="Where resources are made (env STACKENGINE_PROVIDER).")(f)
+    f = click.option("--endpoint-url", default=None, envvar="AWS_ENDPOINT_URL", metavar="URL",
+                     help="aws target: send AWS calls here, e.g. `stackengine emulator serve`.")(f)
+    f = click.option("--role-arn", default=None, metavar="ARN",
+                     help="aws target: role to assume for the operations.")(f)
+    f = click.option("--profile", default=None, help="aws target: AWS CLI profile for credentials.")(f)
+    f = click.option("--via", type=click.Choice(["cloudcontrol", "cloudformation"]), default="cloudcontrol",
+                     show_default=True,
+                     help="aws target: resources through Cloud Control, or a CloudFormation stack.")(f)
+    f = click.option("--target", "--provider", "provider_name", type=click.Choice(["local", "aws"]),
+                     default="local", envvar="STACKENGINE_PROVIDER", show_default=True,
+                     help="Where resources are made: the emulated account or AWS "
+                          "(env STACKENGINE_PROVIDER).")(f)
     f = account_option(f)
     f = region_option(f)
     return f
@@ -67,9 +77,26 @@ def engine_options(f: F) -> F:
 
 def make_engine(ctx: click.Context, region: str | None, account_id: str, provider_name: str,
                 provider_latency_ms: int = 0, inject_failures: Sequence[str] = (),
-                max_parallel: int = 10) -> Any:
-    from stackengine.engine import Engine, EngineConfig
+                max_parallel: int = 10, via: str = "cloudcontrol", profile: str | None = None,
+                role_arn: str | None = None, endpoint_url: str | None = None) -> Any:
+    from stackengine.engine import Engine, EngineConfig, load_provider
 
+    if via == "cloudformation":
+        raise UsageError("--via cloudformation works with deploy, delete, describe, events, outputs "
+                         "and resources; this command runs on the engine's own stacks")
+    state = (ctx.find_root().obj or {}).get("state_path") or ".stackengine/state.db"
+    if provider_name == "aws":
+        if provider_latency_ms or inject_failures:
+            raise UsageError("--provider-latency-ms and --inject-failure apply to the local target only")
+        options = {"profile": profile, "role_arn": role_arn, "endpoint_url": endpoint_url}
+        config = EngineConfig(state_path=state, region=resolve_region(region), account_id=account_id,
+                              provider="aws", provider_options=options, max_parallel=max_parallel)
+        provider = load_provider("aws", state, config)
+        # Stack records and ARNs carry the account the credentials belong to.
+        real_account = provider.resolve_account_id()  # type: ignore[attr-defined]
+        config = EngineConfig(state_path=state, region=config.region, account_id=real_account,
+                              provider="aws", provider_options=options, max_parallel=max_parallel)
+        return Engine(config, provider=provider)
     options: dict[str, Any] = {}
     if provider_latency_ms:
         options["latency_ms"] = provider_latency_ms
@@ -79,7 +106,6 @@ def make_engine(ctx: click.Context, region: str | None, account_id: str, provide
             options["inject_failures"] = [parse_failure_spec(s) for s in inject_failures]
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
-    state = (ctx.find_root().obj or {}).get("state_path") or ".stackengine/state.db"
     return Engine(EngineConfig(state_path=state, region=resolve_region(region),
                                account_id=account_id, provider=provider_name,
                                provider_options=options, max_parallel=max_parallel))
@@ -87,7 +113,20 @@ def make_engine(ctx: click.Context, region: str | None, account_id: str, provide
 
 def _engine_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: kwargs.pop(k) for k in ("region", "account_id", "provider_name",
-                                       "provider_latency_ms", "inject_failures")}
+                                       "provider_latency_ms", "inject_failures", "via", "profile",
+                                       "role_arn", "endpoint_url")}
+
+
+def native_options(engine_kwargs: Mapping[str, Any]) -> Any:
+    """The AWS options when the command should act on a real CloudFormation stack, else None."""
+    if engine_kwargs.get("via") != "cloudformation":
+        return None
+    if engine_kwargs.get("provider_name") != "aws":
+        raise UsageError("--via cloudformation needs --target aws")
+    from stackengine.cli.native import AwsOptions
+
+    return AwsOptions(resolve_region(engine_kwargs.get("region")), engine_kwargs.get("profile"),
+                      engine_kwargs.get("role_arn"), engine_kwargs.get("endpoint_url"))
 
 
 def echo_json(data: Json) -> None:
@@ -256,8 +295,18 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
     from stackengine.cli.render_cmd import default_stack_name
     from stackengine.engine import ExecuteOptions, StackRequest, describe_stack_json
 
-    engine = make_engine(ctx, max_parallel=max_parallel, **_engine_kwargs(kwargs))
+    engine_kwargs = _engine_kwargs(kwargs)
     name = stack_name or default_stack_name(template)
+    aws = native_options(engine_kwargs)
+    if aws is not None:
+        from stackengine.cli import native
+
+        native.deploy(aws, engine_kwargs["account_id"], template, name,
+                      collect_parameters(parameter_overrides, parameters_file), split_values(capabilities),
+                      parse_tags(split_values(tags)), disable_rollback, no_execute_changeset,
+                      confirm_changeset, fmt != "json")
+        return
+    engine = make_engine(ctx, max_parallel=max_parallel, **engine_kwargs)
     request = StackRequest(template, name, collect_parameters(parameter_overrides, parameters_file),
                            split_values(capabilities), parse_tags(split_values(tags)))
     options = ExecuteOptions(disable_rollback=disable_rollback, max_parallel=max_parallel,
@@ -323,7 +372,16 @@ def delete(ctx: click.Context, stack: str, yes: bool, retain_resources: tuple[st
     """Delete STACK and its resources (dependents first)."""
     from stackengine.engine import describe_stack_json
 
-    engine = make_engine(ctx, max_parallel=max_parallel, **_engine_kwargs(kwargs))
+    engine_kwargs = _engine_kwargs(kwargs)
+    aws = native_options(engine_kwargs)
+    if aws is not None:
+        from stackengine.cli import native
+
+        if not yes:
+            click.confirm(f"Are you sure you want to delete the stack {stack}?", abort=True)
+        native.delete(aws, stack, split_values(retain_resources), fmt != "json")
+        return
+    engine = make_engine(ctx, max_parallel=max_parallel, **engine_kwargs)
     engine.stack(stack)  # a clear error before asking
     if not yes:
         click.confirm(f"Are you sure you want to delete the stack {stack}?", abort=True)
@@ -393,7 +451,13 @@ def describe(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     """Show STACK (`describe-stacks`)."""
     from stackengine.engine import describe_stack_json
 
-    data = describe_stack_json(make_engine(ctx, **_engine_kwargs(kwargs)).stack(stack))
+    engine_kwargs = _engine_kwargs(kwargs)
+    if (aws := native_options(engine_kwargs)) is not None:
+        from stackengine.cli import native
+
+        native.describe(aws, stack)
+        return
+    data = describe_stack_json(make_engine(ctx, **engine_kwargs).stack(stack))
     if fmt == "json":
         echo_json({"Stacks": [data]})
         return
@@ -415,7 +479,13 @@ def describe(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
 @handle_errors
 def events(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     """Events of STACK, newest first (`describe-stack-events`)."""
-    items = make_engine(ctx, **_engine_kwargs(kwargs)).events(stack)
+    engine_kwargs = _engine_kwargs(kwargs)
+    if (aws := native_options(engine_kwargs)) is not None:
+        from stackengine.cli import native
+
+        native.events(aws, stack)
+        return
+    items = make_engine(ctx, **engine_kwargs).events(stack)
     if fmt == "json":
         echo_json({"StackEvents": [e.to_json() for e in items]})
         return
@@ -435,8 +505,13 @@ def resources(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     """Resources of STACK (`list-stack-resources`)."""
     from stackengine.engine import resource_summary_json
 
-    items = [resource_summary_json(r) for r in make_engine(ctx, **_engine_kwargs(kwargs))
-             .resources(stack)]
+    engine_kwargs = _engine_kwargs(kwargs)
+    if (aws := native_options(engine_kwargs)) is not None:
+        from stackengine.cli import native
+
+        native.resources(aws, stack)
+        return
+    items = [resource_summary_json(r) for r in make_engine(ctx, **engine_kwargs).resources(stack)]
     if fmt == "json":
         echo_json({"StackResourceSummaries": items})
         return
@@ -453,7 +528,13 @@ def resources(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
 @handle_errors
 def outputs(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     """Outputs of STACK."""
-    record = make_engine(ctx, **_engine_kwargs(kwargs)).stack(stack)
+    engine_kwargs = _engine_kwargs(kwargs)
+    if (aws := native_options(engine_kwargs)) is not None:
+        from stackengine.cli import native
+
+        native.outputs(aws, stack)
+        return
+    record = make_engine(ctx, **engine_kwargs).stack(stack)
     items = [{"OutputKey": o.get("OutputKey"), "OutputValue": o.get("OutputValue"),
               "Description": o.get("Description"), "ExportName": o.get("ExportName")}
              for o in record.outputs]

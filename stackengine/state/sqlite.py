@@ -165,7 +165,7 @@ class SqliteStateStore:
             # The local provider keeps its emulated account in `local_*` tables of this file.
             if version == 0 and conn.execute(
                     "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
-                    "AND name NOT LIKE 'local_%'").fetchone()[0]:
+                    "AND name NOT LIKE 'local_%' AND name NOT LIKE 'aws_%'").fetchone()[0]:
                 raise StateError(f"{path} is not a stackengine state database (it has other "
                                  "tables); refusing to use it")
             conn.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,79 @@
+"""The stack commands' AWS options: `--target aws` (Cloud Control, here through the served
+emulator), `--via cloudformation` (a real CloudFormation stack, here moto's server), and the
+plan-time refusal of types Cloud Control cannot provision."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from stackengine.cli.main import cli
+
+FANOUT = Path(__file__).resolve().parents[3] / "examples" / "sqs-sns-fanout.yaml"
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_target_aws_with_endpoint_option(serve, tmp_path) -> None:
+    server = serve()
+    state = str(tmp_path / "client.db")
+    aws = ["--target", "aws", "--endpoint-url", server.url]
+    deployed = run("--state", state, "deploy", str(FANOUT), "--stack-name", "fan", *aws)
+    assert deployed.exit_code == 0, deployed.output
+    outputs = json.loads(run("--state", state, "outputs", "fan", *aws, "-o", "json").stdout)
+    assert {o["OutputKey"] for o in outputs} >= {"TopicArn", "BillingQueueUrl"}
+    deleted = run("--state", state, "delete", "fan", "--yes", *aws)
+    assert deleted.exit_code == 0, deleted.output
+
+
+def test_types_cloud_control_cannot_provision_are_refused_before_anything_runs(serve, tmp_path) -> None:
+    server = serve()
+    template = tmp_path / "wait.yaml"
+    template.write_text("Resources:\n  Wait:\n    Type: AWS::CloudFormation::WaitConditionHandle\n"
+                        "  Q:\n    Type: AWS::SQS::Queue\n")
+    state = str(tmp_path / "client.db")
+    result = run("--state", state, "deploy", str(template), "--target", "aws", "--endpoint-url", server.url)
+    assert result.exit_code == 1
+    assert "Wait (AWS::CloudFormation::WaitConditionHandle)" in result.stderr
+    assert "--via cloudformation" in result.stderr
+    listed = run("--state", state, "stacks", "--target", "aws", "--endpoint-url", server.url, "-o", "json")
+    assert "wait" not in listed.stdout  # nothing was created
+
+
+def test_via_cloudformation_create_update_describe_delete(moto_url, tmp_path) -> None:
+    native = ["--target", "aws", "--via", "cloudformation", "--endpoint-url", moto_url]
+    created = run("deploy", str(FANOUT), "--stack-name", "native-fan", *native)
+    assert created.exit_code == 0, created.output
+    assert "Successfully created stack - native-fan" in created.stdout
+    assert "CloudFormation" in created.stdout and "Add" in created.stdout
+
+    changed = tmp_path / "fan.yaml"
+    changed.write_text(FANOUT.read_text().replace("VisibilityTimeout: 60", "VisibilityTimeout: 45"))
+    updated = run("deploy", str(changed), "--stack-name", "native-fan", *native)
+    assert updated.exit_code == 0, updated.output
+    assert "Successfully updated stack - native-fan" in updated.stdout
+    modify_rows = [line for line in updated.stdout.splitlines() if "Modify" in line]
+    assert modify_rows and all(line.count("Modify") == 2 for line in modify_rows)  # ours and AWS's
+
+    described = json.loads(run("describe", "native-fan", *native).stdout)
+    assert described["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+    summaries = json.loads(run("resources", "native-fan", *native).stdout)["StackResourceSummaries"]
+    assert {r["LogicalResourceId"] for r in summaries} >= {"OrdersTopic", "BillingQueue"}
+    assert json.loads(run("events", "native-fan", *native).stdout)["StackEvents"]
+
+    deleted = run("delete", "native-fan", "--yes", *native)
+    assert deleted.exit_code == 0, deleted.output
+    gone = run("describe", "native-fan", *native)
+    assert gone.exit_code == 1 and "does not exist" in gone.stderr
+
+
+def test_option_combinations_that_make_no_sense_are_usage_errors(tmp_path) -> None:
+    result = run("--state", str(tmp_path / "s.db"), "deploy", str(FANOUT), "--via", "cloudformation")
+    assert result.exit_code == 2 and "--target aws" in result.stderr
+    result = run("--state", str(tmp_path / "s.db"), "deploy", str(FANOUT), "--target", "aws",
+                 "--endpoint-url", "http://127.0.0.1:9", "--inject-failure", "Q")
+    assert result.exit_code == 2 and "local target only" in result.stderr
