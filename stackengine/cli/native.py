@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 
 import click
 
+from stackengine.diagnostics import UsageError
 Json = Any
 
 
@@ -41,18 +42,41 @@ class OurChange:
     replacement: str | None = None
 
 
-def transformed_body(template_file: str, region: str, account_id: str, stack_name: str,
+def packaged(document: Any, native: Any, options: AwsOptions, bucket: str | None,
+             prefix: str) -> Any:
+    """Local artifact paths uploaded to S3 and replaced by their locations, as
+    `aws cloudformation package` does; the document unchanged when it names none."""
+    import os
+
+    from stackengine.package.rewrite import PackageOptions, needs_packaging, package_document
+    from stackengine.package.stores import S3ArtifactStore
+    from stackengine.regions import partition_for_region
+    from stackengine.template.decode import Document
+
+    if not needs_packaging(document.data):
+        return document
+    if not bucket:
+        raise UsageError("the template names local files (CodeUri, ...) that must be uploaded to S3 "
+                         "first: give --s3-bucket")
+    store = S3ArtifactStore(options.region, client=native.clients.client("s3"))
+    result = package_document(document, PackageOptions(
+        bucket=bucket, prefix=prefix, region=options.region,
+        partition=partition_for_region(options.region)), store,
+        base_dir=os.path.dirname(os.path.abspath(document.file)))
+    return Document(document.file, result.template, document.size, document.warnings)
+
+
+def transformed_body(document: Any, region: str, account_id: str, stack_name: str,
                      parameters: Mapping[str, str]) -> tuple[str, Any]:
     """Validate the template here (every problem at once, with positions) and return the body
     CloudFormation gets: transforms applied, parameters and conditions left for it to evaluate."""
     import os
 
     from stackengine.render import RenderOptions, process
-    from stackengine.template.decode import load_file
     from stackengine.template.marks import strip_marks
     from stackengine.transform import TransformContext, apply_transforms
 
-    document = load_file(template_file)
+    template_file = document.file
     processed = process(document, RenderOptions(stack_name=stack_name, region=region,
                                                 account_id=account_id, parameters=parameters))
     context = TransformContext(region=region, account_id=account_id, stack_name=stack_name,
@@ -125,17 +149,28 @@ def print_preview(rows: Sequence[Any]) -> None:
 
 def deploy(options: AwsOptions, account_id: str, template: str, stack_name: str,
            parameters: Mapping[str, str], capabilities: Sequence[str], tags: Mapping[str, str],
-           disable_rollback: bool, no_execute: bool, confirm: bool, human: bool) -> None:
+           disable_rollback: bool, no_execute: bool, confirm: bool, human: bool,
+           s3_bucket: str | None = None, s3_prefix: str = "") -> None:
     from stackengine.cli.stack_cmds import echo_json, print_outputs, progress_listener
-    from stackengine.providers.aws.cloudformation import NativeStackRequest, to_listener
+    from stackengine.providers.aws.cloudformation import (MAX_TEMPLATE_BODY, NativeStackRequest,
+                                                          to_listener)
     from stackengine.providers.aws.preview import compare
+    from stackengine.template.decode import load_file
 
-    body, processed = transformed_body(template, options.region, account_id, stack_name, parameters)
     native = stacks(options)
+    document = packaged(load_file(template), native, options, s3_bucket, s3_prefix)
+    body, processed = transformed_body(document, options.region, account_id, stack_name, parameters)
     before = current_resources(native, stack_name, options.region, account_id)
-    request = NativeStackRequest(stack_name, template_body=body, parameters=dict(parameters),
-                                 capabilities=tuple(capabilities), tags=dict(tags),
-                                 disable_rollback=disable_rollback)
+    url = None
+    if len(body.encode()) > MAX_TEMPLATE_BODY:
+        if not s3_bucket:
+            raise UsageError(f"the processed template is {len(body.encode()):,} bytes, over "
+                             f"CloudFormation's {MAX_TEMPLATE_BODY:,}-byte inline limit: give "
+                             "--s3-bucket to upload it")
+        url = native.upload_template(s3_bucket, body, prefix=s3_prefix)
+    request = NativeStackRequest(stack_name, template_body=None if url else body, template_url=url,
+                                 parameters=dict(parameters), capabilities=tuple(capabilities),
+                                 tags=dict(tags), disable_rollback=disable_rollback)
     change_set = native.create_change_set(request)
     if change_set.no_changes:
         native.delete_change_set(stack_name, change_set.change_set_id)

@@ -279,6 +279,9 @@ def split_values(items: Sequence[str]) -> tuple[str, ...]:
 @click.option("--stack-policy-file", type=click.Path(dir_okay=False), default=None)
 @click.option("--stack-policy-during-update-file", type=click.Path(dir_okay=False), default=None)
 @click.option("--enable-termination-protection", is_flag=True, default=None)
+@click.option("--s3-bucket", default=None,
+              help="--via cloudformation: bucket for local artifacts and large templates.")
+@click.option("--s3-prefix", default="", help="Key prefix in --s3-bucket.")
 @engine_options
 @output_option
 @click.pass_context
@@ -289,7 +292,8 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
            max_parallel: int, no_execute_changeset: bool, change_set_name: str | None,
            confirm_changeset: bool, fail_on_empty_changeset: bool, stack_policy_file: str | None,
            stack_policy_during_update_file: str | None,
-           enable_termination_protection: bool | None, fmt: str, **kwargs: Any) -> None:
+           enable_termination_protection: bool | None, s3_bucket: str | None, s3_prefix: str,
+           fmt: str, **kwargs: Any) -> None:
     """Create or update the stack of TEMPLATE: compute the change set, show it, execute it."""
     from stackengine.cli.params import collect_parameters
     from stackengine.cli.render_cmd import default_stack_name
@@ -304,7 +308,7 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
         native.deploy(aws, engine_kwargs["account_id"], template, name,
                       collect_parameters(parameter_overrides, parameters_file), split_values(capabilities),
                       parse_tags(split_values(tags)), disable_rollback, no_execute_changeset,
-                      confirm_changeset, fmt != "json")
+                      confirm_changeset, fmt != "json", s3_bucket, s3_prefix)
         return
     engine = make_engine(ctx, max_parallel=max_parallel, **engine_kwargs)
     request = StackRequest(template, name, collect_parameters(parameter_overrides, parameters_file),

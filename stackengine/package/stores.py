@@ -74,12 +74,16 @@ class LocalArtifactStore:
 class S3ArtifactStore:
     """Real S3 through boto3 (credentials and endpoint as boto3 finds them)."""
 
-    def __init__(self, region: str) -> None:
-        try:
-            import boto3  # type: ignore[import-untyped, unused-ignore]
-        except ImportError:  # pragma: no cover - boto3 is a dependency of the aws target
-            raise UsageError("the aws target needs boto3 (pip install boto3)") from None
-        self.client: Any = boto3.client("s3", region_name=region)
+    def __init__(self, region: str, client: Any = None) -> None:
+        """`client`: an S3 client made with the deploy's credentials, role and endpoint; without
+        one, boto3's defaults."""
+        if client is None:
+            try:
+                import boto3  # type: ignore[import-untyped, unused-ignore]
+            except ImportError:  # pragma: no cover - boto3 is a dependency of the aws target
+                raise UsageError("the aws target needs boto3 (pip install boto3)") from None
+            client = boto3.client("s3", region_name=region)
+        self.client: Any = client
         self.url_base: str | None = getattr(self.client.meta, "endpoint_url", None)
 
     def ensure_bucket(self, bucket: str) -> bool:

@@ -128,14 +128,18 @@ class NativeStacks:
 
     def _call(self, service: str, operation: str, **kwargs: Json) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
+        from botocore.parsers import ResponseParserError  # type: ignore[import-untyped, unused-ignore]
 
         method = getattr(self.clients.client(service), operation)
         try:
             return retry.call(method, kwargs, self.options.backoff, self._rng, self._sleep)
         except ClientError as exc:
             raise NativeStackError(retry.error_message(exc), retry.error_code(exc)) from None
-        except BotoCoreError as exc:
-            raise NativeStackError(f"{type(exc).__name__}: {exc}", type(exc).__name__) from None
+        except (BotoCoreError, ResponseParserError) as exc:
+            # ResponseParserError (an unreadable answer, e.g. a proxy's or emulator's HTML 500)
+            # is not a BotoCoreError, but is the same kind of failure for the user.
+            raise NativeStackError(f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
+                                   type(exc).__name__) from None
 
     def _cfn(self, operation: str, **kwargs: Json) -> Any:
         return self._call("cloudformation", operation, **kwargs)

@@ -77,3 +77,27 @@ def test_option_combinations_that_make_no_sense_are_usage_errors(tmp_path) -> No
     result = run("--state", str(tmp_path / "s.db"), "deploy", str(FANOUT), "--target", "aws",
                  "--endpoint-url", "http://127.0.0.1:9", "--inject-failure", "Q")
     assert result.exit_code == 2 and "local target only" in result.stderr
+
+
+def test_via_cloudformation_packages_local_code_to_s3(moto_url, tmp_path) -> None:
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    s3.create_bucket(Bucket="deploy-artifacts")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    hello = tmp_path / "fn.yaml"
+    hello.write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                     "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+                     "      Handler: app.handler\n      CodeUri: src/\n")
+    native = ["--target", "aws", "--via", "cloudformation", "--endpoint-url", moto_url]
+    missing_bucket = run("deploy", str(hello), "--stack-name", "hello", *native,
+                         "--capabilities", "CAPABILITY_IAM")
+    assert missing_bucket.exit_code == 2 and "--s3-bucket" in missing_bucket.stderr
+    deployed = run("deploy", str(hello), "--stack-name", "hello", *native, "--capabilities",
+                   "CAPABILITY_IAM", "--s3-bucket", "deploy-artifacts", "--s3-prefix", "hello")
+    assert deployed.exit_code == 0, deployed.output
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="deploy-artifacts").get("Contents", [])]
+    assert keys and all(k.startswith("hello/") for k in keys)
+    summaries = json.loads(run("resources", "hello", *native).stdout)["StackResourceSummaries"]
+    assert "AWS::Lambda::Function" in {r["ResourceType"] for r in summaries}
