@@ -82,7 +82,7 @@ def apply_transforms(template: Json, context: TransformContext) -> Json:
         function = get_transform(name)
         assert function is not None
         template = function(template, context)
-    if _has_top_level_include(template) or _has_fn_transform(template):
+    if _has_top_level_include(template) or has_fn_transform(template):
         include = get_transform("AWS::Include")
         assert include is not None
         template = include(template, context)
@@ -98,7 +98,8 @@ def _has_top_level_include(template: Json) -> bool:
     return any(isinstance(e, dict) and e.get("Name") == "AWS::Include" for e in entries)
 
 
-def _has_fn_transform(value: Json) -> bool:
+def has_fn_transform(value: Json) -> bool:
+    """Does `value` hold an `Fn::Transform` anywhere (a snippet to include or a macro call)?"""
     stack = [value]
     while stack:
         item = stack.pop()

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlparse
 from stackengine.diagnostics import DiagnosticSink, TemplateError, TemplatePath
 from stackengine.template.decode import load_file
 from stackengine.template.marks import MarkedList, MarkedMap, new_list, new_map, span_at, strip_marks
-from stackengine.transform import TransformContext
+from stackengine.transform import TransformContext, has_fn_transform
 
 Json = Any
 
@@ -72,7 +72,7 @@ class _Includer:
                 _put(out, section, value, self.template, section)
             else:
                 _put(out, section, self.walk(value, (section,)), self.template, section)
-        embedded = any(k != "Transform" and _has_fn_transform(v) for k, v in self.template.items())
+        embedded = any(k != "Transform" and has_fn_transform(v) for k, v in self.template.items())
         self._top_level(out, embedded)
         return out
 
@@ -125,7 +125,7 @@ class _Includer:
                            "already defines", path)
 
     def _reject(self, value: Json, path: TemplatePath) -> None:
-        if _has_fn_transform(value):
+        if has_fn_transform(value):
             self.error(f"Fn::Transform can't be used in the {path[0]} section", path)
 
     # -- values ------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ class _Includer:
             self.error(f"the snippet {location} could not be read", path)
             return None
         snippet = strip_marks(document.data)
-        if _has_fn_transform(snippet):
+        if has_fn_transform(snippet):
             self.error(f"the snippet {location} uses Fn::Transform itself; CloudFormation does not "
                        "process transforms inside included snippets", path)
             return None
@@ -281,18 +281,6 @@ def _put_at(out: dict[str, Json], key: str, value: Json, source: Json, include_k
         out.key_marks[key] = source.key_marks[include_key]
         out.value_marks[key] = source.key_marks[include_key]
 
-
-def _has_fn_transform(value: Json) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "Fn::Transform" in item:
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
 
 
 __all__ = ["transform_include", "NAME"]

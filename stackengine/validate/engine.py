@@ -85,7 +85,7 @@ def validate_document(file: str, source: Json, warnings: Sequence[Diagnostic] = 
 
 def _transform(file: str, source: Mapping[str, Json], names: list[str], options: ValidateOptions,
                sink: DiagnosticSink) -> tuple[Mapping[str, Json], bool]:
-    from stackengine.transform import TRANSFORMS, TransformContext, apply_transforms
+    from stackengine.transform import TRANSFORMS, TransformContext, apply_transforms, has_fn_transform
 
     macros = [n for n in names if n not in TRANSFORMS]
     if macros:
@@ -94,7 +94,7 @@ def _transform(file: str, source: Mapping[str, Json], names: list[str], options:
                  + ", which only runs in an AWS account; checked up to the transform only", ("Transform",),
                  Severity.INFO)
         return source, True
-    if not names and not _has_fn_transform(source):
+    if not names and not has_fn_transform(source):
         return source, False
     from stackengine.regions import partition_for_region
 
@@ -129,18 +129,6 @@ def _transform(file: str, source: Mapping[str, Json], names: list[str], options:
                 sink.extend([d])
         return source, True
 
-
-def _has_fn_transform(value: Json) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "Fn::Transform" in item:
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
 
 
 def _context(file: str, source: Mapping[str, Json], template: Mapping[str, Json], options: ValidateOptions,
