@@ -101,3 +101,40 @@ def test_via_cloudformation_packages_local_code_to_s3(moto_url, tmp_path) -> Non
     assert keys and all(k.startswith("hello/") for k in keys)
     summaries = json.loads(run("resources", "hello", *native).stdout)["StackResourceSummaries"]
     assert "AWS::Lambda::Function" in {r["ResourceType"] for r in summaries}
+
+
+def _outputs(result: object) -> dict[str, str]:
+    import re
+
+    data = json.loads(result.stdout)  # type: ignore[attr-defined]
+    outputs = data["Stacks"][0].get("Outputs", []) if isinstance(data, dict) else data
+    # generated names and IDs are random per stack; compare their shape
+    def shape(value: str) -> str:
+        value = re.sub(r"\d+\.\d+\.\d+\.\d+", "IP", value)
+        value = re.sub(r"-[0-9a-f]{8,17}\b", "-HEX", value)
+        return re.sub(r"[A-Z0-9]{12,13}", "RAND", value)
+    return {o["OutputKey"]: shape(str(o["OutputValue"])) for o in outputs}
+
+
+def test_examples_update_through_the_endpoint_as_they_do_locally(serve, tmp_path) -> None:
+    examples = Path(__file__).resolve().parents[3] / "examples"
+    server = serve()
+    remote = ["--state", str(tmp_path / "remote.db")]
+    local = ["--state", str(tmp_path / "local.db")]
+    aws = ["--target", "aws", "--endpoint-url", server.url]
+    steps = [("sqs-sns-fanout.yaml", []), ("sqs-sns-fanout.yaml", ["MessageRetentionSeconds=86400"]),
+             ("env-type.yaml", []), ("env-type.yaml", ["EnvType=prod"]), ("env-type.yaml", ["EnvType=test"])]
+    for example, overrides in steps:
+        name = example.split(".")[0]
+        args = ["deploy", str(examples / example), "--stack-name", name, "-o", "json"]
+        if overrides:
+            args += ["--parameter-overrides", *overrides]
+        there = run(*remote, *args, *aws)
+        here = run(*local, *args)
+        assert there.exit_code == 0, there.output
+        assert here.exit_code == 0, here.output
+        assert (_outputs(run(*remote, "describe", name, "-o", "json", *aws))
+                == _outputs(run(*local, "describe", name, "-o", "json"))), (example, overrides)
+    for name in ("env-type", "sqs-sns-fanout"):
+        assert run(*remote, "delete", name, "--yes", *aws).exit_code == 0
+    assert [r for r in server.provider.store.list_resources() if r.stack_name] == []
