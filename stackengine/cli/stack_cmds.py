@@ -117,6 +117,17 @@ def _engine_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
                                        "role_arn", "endpoint_url")}
 
 
+def on_cloudformation(engine_kwargs: Mapping[str, Any], action: str, *args: Any) -> bool:
+    """Run a read command on a real CloudFormation stack when `--via cloudformation` says so."""
+    aws = native_options(engine_kwargs)
+    if aws is None:
+        return False
+    from stackengine.cli import native
+
+    getattr(native, action)(aws, *args)
+    return True
+
+
 def native_options(engine_kwargs: Mapping[str, Any]) -> Any:
     """The AWS options when the command should act on a real CloudFormation stack, else None."""
     if engine_kwargs.get("via") != "cloudformation":
@@ -456,10 +467,7 @@ def describe(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     from stackengine.engine import describe_stack_json
 
     engine_kwargs = _engine_kwargs(kwargs)
-    if (aws := native_options(engine_kwargs)) is not None:
-        from stackengine.cli import native
-
-        native.describe(aws, stack)
+    if on_cloudformation(engine_kwargs, "describe", stack):
         return
     data = describe_stack_json(make_engine(ctx, **engine_kwargs).stack(stack))
     if fmt == "json":
@@ -484,10 +492,7 @@ def describe(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
 def events(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     """Events of STACK, newest first (`describe-stack-events`)."""
     engine_kwargs = _engine_kwargs(kwargs)
-    if (aws := native_options(engine_kwargs)) is not None:
-        from stackengine.cli import native
-
-        native.events(aws, stack)
+    if on_cloudformation(engine_kwargs, "events", stack):
         return
     items = make_engine(ctx, **engine_kwargs).events(stack)
     if fmt == "json":
@@ -510,10 +515,7 @@ def resources(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     from stackengine.engine import resource_summary_json
 
     engine_kwargs = _engine_kwargs(kwargs)
-    if (aws := native_options(engine_kwargs)) is not None:
-        from stackengine.cli import native
-
-        native.resources(aws, stack)
+    if on_cloudformation(engine_kwargs, "resources", stack):
         return
     items = [resource_summary_json(r) for r in make_engine(ctx, **engine_kwargs).resources(stack)]
     if fmt == "json":
@@ -533,10 +535,7 @@ def resources(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
 def outputs(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     """Outputs of STACK."""
     engine_kwargs = _engine_kwargs(kwargs)
-    if (aws := native_options(engine_kwargs)) is not None:
-        from stackengine.cli import native
-
-        native.outputs(aws, stack)
+    if on_cloudformation(engine_kwargs, "outputs", stack):
         return
     record = make_engine(ctx, **engine_kwargs).stack(stack)
     items = [{"OutputKey": o.get("OutputKey"), "OutputValue": o.get("OutputValue"),
