@@ -46,3 +46,11 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, (name, result.output)
         assert "Usage:" in result.output
+
+
+def test_validate_and_stack_command_help_import_no_sdk(tmp_path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    assert imported_after(["validate", str(template)]) & {"boto3", "botocore", "rich"} == set()
+    for command in ("deploy", "delete", "describe", "package", "transform", "graph"):
+        assert imported_after([command, "--help"]) & {"boto3", "botocore", "rich"} == set(), command
