@@ -15,8 +15,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 from stackengine.diagnostics import StackEngineError, UsageError
 from stackengine.execute.checks import (
-    TerminationProtected, check_capabilities, check_snapshot_policies, check_stack_policy,
-    required_capabilities,
+    TerminationProtected, check_capabilities, check_getatt_attributes, check_snapshot_policies,
+    check_stack_policy, required_capabilities,
 )
 from stackengine.execute.events import EventListener, now_iso
 from stackengine.execute.executor import DeployRequest, Executor
@@ -299,6 +299,9 @@ class Engine:
             check_capabilities(required_capabilities(processed.resources, rendered.transforms),
                                request.capabilities)
             check_snapshot_policies(processed.resources, self._supports_snapshot,
+                                    locator(processed.source, request.template_file))
+            check_getatt_attributes(processed.resources, processed.outputs,
+                                    getattr(self.schemas, "get", lambda _type: None),
                                     locator(processed.source, request.template_file))
             # Types the target cannot provision are found now, not halfway through a deploy.
             check_types = getattr(self.provider, "check_resources", None)

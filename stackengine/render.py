@@ -93,7 +93,12 @@ class ProcessedTemplate:
         sink = DiagnosticSink()
         result = Evaluator(replace(self.context, resource_value=lookup), sink).resolve(value)
         if contains_unknown(result) and not sink.has_errors:
-            sink.add("E1020", "a value could not be resolved: " + str(to_template(result)))
+            from stackengine.intrinsics.references import find_references
+
+            missing = sorted({f"{r.target}.{r.attribute}" if r.attribute else r.target
+                              for r in find_references(to_template(result))})
+            sink.add("E1020", "a value could not be resolved: it needs " + ", ".join(missing)
+                     + ", which the deployed resources do not provide")
         sink.raise_if_errors()
         return result
 

@@ -192,3 +192,33 @@ def check_snapshot_policies(resources: Mapping[str, ResourceDecl],
                     locate(path) if locate else None))
     if problems:
         raise TemplateError(problems)
+
+
+def check_getatt_attributes(resources: Mapping[str, ResourceDecl], outputs: Mapping[str, Any],
+                            schema_of: Callable[[str], Any],
+                            locate: Callable[[TemplatePath], Span | None] | None = None) -> None:
+    """Every `Fn::GetAtt` names an attribute its target's type has; CloudFormation refuses the
+    template otherwise ("does not support attribute type ... in Fn::GetAtt"), before creating
+    anything. Types without a schema are not judged."""
+    from stackengine.intrinsics.references import find_references
+
+    places: list[tuple[TemplatePath, Any]] = [
+        (("Resources", lid, "Properties"), r.properties) for lid, r in resources.items()]
+    places += [(("Outputs", name, "Value"), o.value) for name, o in outputs.items()]
+    problems = []
+    for base, value in places:
+        for ref in find_references(value):
+            target = resources.get(ref.target)
+            if ref.attribute is None or target is None:
+                continue
+            schema = schema_of(target.type)
+            known = getattr(schema, "has_getatt", None)
+            if not callable(known) or known(ref.attribute):
+                continue
+            path = base + ref.path
+            problems.append(Diagnostic(
+                "E1010", f"Template error: resource {ref.target} does not support attribute type "
+                f"{ref.attribute} in Fn::GetAtt (type {target.type})", path,
+                locate(path) if locate else None))
+    if problems:
+        raise TemplateError(problems)

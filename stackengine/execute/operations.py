@@ -121,7 +121,15 @@ class StackRun:
             raise KeyError(logical_id)
         if attribute is None:
             return row.physical_id
-        return row.attributes[attribute]
+        if attribute in row.attributes:
+            return row.attributes[attribute]
+        # Custom resources answer any attribute their function returns; a provider that cannot
+        # run the function may stand in for it.
+        stand_in = getattr(self.provider, "custom_attribute", None)
+        value = stand_in(row.type, row.physical_id, attribute) if callable(stand_in) else None
+        if value is None:
+            raise KeyError(f"{logical_id}.{attribute}")
+        return value
 
     # -- journaled provider calls ---------------------------------------------------------
 

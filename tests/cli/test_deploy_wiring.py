@@ -97,3 +97,37 @@ def test_failed_create_says_so_and_exits_1(tmp_path) -> None:
     assert "Failed to create stack q: ROLLBACK_COMPLETE" in result.stderr
     described = json.loads(run(state, "describe", "q", "-o", "json").stdout)
     assert described["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
+
+
+def test_custom_resource_attributes_have_offline_stand_ins(tmp_path) -> None:
+    state = str(tmp_path / "state.db")
+    template = tmp_path / "custom.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n"
+        "        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n"
+        "            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n"
+        "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: index.handler\n      Role: !GetAtt Role.Arn\n"
+        "      Code: {ZipFile: 'def handler(e, c): pass'}\n"
+        "  Custom:\n    Type: Custom::Lookup\n    Properties:\n      ServiceToken: !GetAtt Fn.Arn\n"
+        "Outputs:\n  Answer:\n    Value: !GetAtt Custom.Answer\n")
+    result = run(state, "deploy", str(template), "--stack-name", "c", "--capabilities", "CAPABILITY_IAM")
+    assert result.exit_code == 0, result.output
+    outputs = json.loads(run(state, "outputs", "c", "-o", "json").stdout)
+    physical = json.loads(run(state, "resources", "c", "-o", "json").stdout)["StackResourceSummaries"]
+    custom_id = next(r["PhysicalResourceId"] for r in physical if r["LogicalResourceId"] == "Custom")
+    assert outputs[0]["OutputValue"] == f"{custom_id}-Answer"
+
+
+def test_unknown_getatt_attribute_is_refused_before_anything_is_created(tmp_path) -> None:
+    state = str(tmp_path / "state.db")
+    template = tmp_path / "bad.yaml"
+    template.write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+                        "Outputs:\n  X:\n    Value: !GetAtt Q.NoSuchAttribute\n")
+    result = run(state, "deploy", str(template), "--stack-name", "b")
+    assert result.exit_code == 1
+    assert f"{template}:6:12: E1010 Outputs.X.Value.Fn::GetAtt" in result.stderr
+    assert "does not support attribute type NoSuchAttribute" in result.stderr
+    # refused before anything was created: there is no stack
+    assert run(state, "describe", "b").exit_code == 1

@@ -183,7 +183,7 @@ def test_resolve_late_with_a_value_still_unknown_is_an_error() -> None:
         p.resolve_late(p.resources["Policy"].properties, partial)
     (d,) = info.value.errors
     assert d.code == "E1020"
-    assert "could not be resolved" in d.message and "${Bucket}" in d.message
+    assert "could not be resolved" in d.message and "it needs Bucket," in d.message
 
 
 def test_resolve_late_reports_errors_found_once_values_are_known() -> None:

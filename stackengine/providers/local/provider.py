@@ -194,6 +194,14 @@ class LocalProvider:
     def supports_snapshot(self, type_name: str) -> bool:
         return type_name in SNAPSHOT_TYPES
 
+    def custom_attribute(self, type_name: str, physical_id: str, attribute: str) -> str | None:
+        """`Fn::GetAtt` of a custom resource: on AWS its function's `Data` answers; offline the
+        function cannot run, so a stable stand-in (`<physical id>-<attribute>`) lets the stack
+        deploy. None for other types, whose attributes come from their schema."""
+        if not self._is_custom(type_name):
+            return None
+        return f"{physical_id}-{attribute}"
+
     # -- helpers the engine and the CLI use -------------------------------------------------
 
     def resolve_ssm_parameter(self, account_id: str, region: str, name: str) -> str:
