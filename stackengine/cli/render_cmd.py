@@ -29,7 +29,8 @@ def render(ctx: click.Context, template: str, parameter_overrides: tuple[str, ..
            stack_name: str | None, region: str | None, account_id: str, fmt: str) -> None:
     """Print TEMPLATE processed: transforms applied, parameters, mappings and conditions folded,
     references to resources kept as intrinsic functions."""
-    from stackengine.render import RenderOptions, render_file
+    from stackengine.render import RenderOptions, process
+    from stackengine.template.decode import load_file
     from stackengine.template.encode import to_json, to_yaml
 
     region = resolve_region(region)
@@ -37,7 +38,7 @@ def render(ctx: click.Context, template: str, parameter_overrides: tuple[str, ..
         stack_name=stack_name or default_stack_name(template), region=region,
         account_id=account_id, parameters=collect_parameters(parameter_overrides, parameters_file),
         ssm_lookup=_ssm_lookup(ctx, account_id, region))
-    processed = render_file(template, options)
+    processed = process(_packaged_preview(load_file(template), account_id, region), options)
     echo_diagnostics(list(processed.warnings))
     rendered = processed.rendered()
     click.echo(to_json(rendered) if fmt == "json" else to_yaml(rendered), nl=fmt == "json")
@@ -67,3 +68,23 @@ def _ssm_lookup(ctx: click.Context, account_id: str, region: str) -> object:
         return found if isinstance(found, str) else None
 
     return lookup
+
+
+def _packaged_preview(document: object, account_id: str, region: str) -> object:
+    """Local artifact paths (CodeUri: ./src, ...) shown as the S3 locations `deploy` would upload
+    them to (same bucket, same content-addressed keys), without uploading anything."""
+    import os
+
+    from stackengine.package.rewrite import MemoryStore, PackageOptions, needs_packaging, package_document
+    from stackengine.package.stores import default_bucket
+    from stackengine.regions import partition_for_region
+    from stackengine.template.decode import Document
+
+    assert isinstance(document, Document)
+    if not needs_packaging(document.data):
+        return document
+    result = package_document(
+        document, PackageOptions(bucket=default_bucket(account_id, region), region=region,
+                                 partition=partition_for_region(region)), MemoryStore(),
+        base_dir=os.path.dirname(os.path.abspath(document.file)))
+    return Document(document.file, result.template, document.size, document.warnings)

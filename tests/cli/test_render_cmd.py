@@ -191,3 +191,21 @@ def test_top_level_metadata_is_kept_as_written(tmp_path) -> None:
     result = run("render", write(tmp_path, text), "-o", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["Metadata"] == {"Notes": {"Ref": "Anything"}}
+
+
+def test_local_artifacts_render_as_the_s3_locations_deploy_would_use(tmp_path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    template = write(tmp_path, "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                     "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+                     "      Handler: app.handler\n      CodeUri: src/\n", "fn.yaml")
+    rendered = run("render", template, "-o", "json")
+    assert rendered.exit_code == 0, rendered.output
+    code = json.loads(rendered.stdout)["Resources"]["Fn"]["Properties"]["Code"]
+    assert code["S3Bucket"] == "stackengine-artifacts-123456789012-us-east-1"
+    # the key is the content hash `package` and `deploy` use: same files, same key
+    again = json.loads(run("render", template, "-o", "json").stdout)["Resources"]["Fn"]["Properties"]["Code"]
+    assert again == code
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return 2\n")
+    changed = json.loads(run("render", template, "-o", "json").stdout)["Resources"]["Fn"]["Properties"]["Code"]
+    assert changed["S3Key"] != code["S3Key"]
