@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable
+
 import click
 
 from stackengine.cli.options import (
@@ -13,6 +15,9 @@ from stackengine.cli.options import (
     resolve_region,
 )
 from stackengine.cli.params import collect_parameters
+
+if TYPE_CHECKING:
+    from stackengine.template.decode import Document
 
 
 @click.command()
@@ -54,9 +59,9 @@ def default_stack_name(template: str) -> str:
     return name if name[0].isalpha() else f"stack-{name}"
 
 
-def _ssm_lookup(ctx: click.Context, account_id: str, region: str) -> object:
+def _ssm_lookup(ctx: click.Context, account_id: str, region: str) -> Callable[[str], str | None]:
     """SSM-typed parameters read the emulated account's parameters, loaded only when needed."""
-    cached: dict[str, object] = {}
+    cached: dict[str, Callable[[str], str | None]] = {}
 
     def lookup(name: str) -> str | None:
         if "lookup" not in cached:
@@ -64,13 +69,13 @@ def _ssm_lookup(ctx: click.Context, account_id: str, region: str) -> object:
 
             state = (ctx.find_root().obj or {}).get("state_path") or ".stackengine/state.db"
             cached["lookup"] = offline_ssm_lookup(state, account_id, region)
-        found = cached["lookup"](name)  # type: ignore[operator]
+        found = cached["lookup"](name)
         return found if isinstance(found, str) else None
 
     return lookup
 
 
-def _packaged_preview(document: object, account_id: str, region: str) -> object:
+def _packaged_preview(document: Document, account_id: str, region: str) -> Document:
     """Local artifact paths (CodeUri: ./src, ...) shown as the S3 locations `deploy` would upload
     them to (same bucket, same content-addressed keys), without uploading anything."""
     import os
@@ -78,9 +83,6 @@ def _packaged_preview(document: object, account_id: str, region: str) -> object:
     from stackengine.package.rewrite import MemoryStore, PackageOptions, needs_packaging, package_document
     from stackengine.package.stores import default_bucket
     from stackengine.regions import partition_for_region
-    from stackengine.template.decode import Document
-
-    assert isinstance(document, Document)
     if not needs_packaging(document.data):
         return document
     result = package_document(

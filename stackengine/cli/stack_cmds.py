@@ -88,14 +88,14 @@ def make_engine(ctx: click.Context, region: str | None, account_id: str, provide
     if provider_name == "aws":
         if provider_latency_ms or inject_failures:
             raise UsageError("--provider-latency-ms and --inject-failure apply to the local target only")
-        options = {"profile": profile, "role_arn": role_arn, "endpoint_url": endpoint_url}
+        aws_options = {"profile": profile, "role_arn": role_arn, "endpoint_url": endpoint_url}
         config = EngineConfig(state_path=state, region=resolve_region(region), account_id=account_id,
-                              provider="aws", provider_options=options, max_parallel=max_parallel)
+                              provider="aws", provider_options=aws_options, max_parallel=max_parallel)
         provider = load_provider("aws", state, config)
         # Stack records and ARNs carry the account the credentials belong to.
         real_account = provider.resolve_account_id()  # type: ignore[attr-defined]
         config = EngineConfig(state_path=state, region=config.region, account_id=real_account,
-                              provider="aws", provider_options=options, max_parallel=max_parallel)
+                              provider="aws", provider_options=aws_options, max_parallel=max_parallel)
         return Engine(config, provider=provider)
     options: dict[str, Any] = {}
     if provider_latency_ms:
