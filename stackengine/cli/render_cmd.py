@@ -83,6 +83,8 @@ def _packaged_preview(document: Document, account_id: str, region: str) -> Docum
     from stackengine.package.rewrite import MemoryStore, PackageOptions, needs_packaging, package_document
     from stackengine.package.stores import default_bucket
     from stackengine.regions import partition_for_region
+    from stackengine.template.decode import Document
+
     if not needs_packaging(document.data):
         return document
     result = package_document(
