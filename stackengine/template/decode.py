@@ -170,10 +170,10 @@ def _short_form(tag: str, value: Any, mark: Mark) -> MarkedMap:
     if name is None:
         raise _Fail("E0003", f"unknown tag {tag}; CloudFormation knows only its intrinsic "
                     "function short forms (!Ref, !Sub, !GetAtt, ...)", mark)
-    if name == "Fn::GetAtt" and isinstance(value, str):
-        resource, dot, attribute = value.partition(".")
-        # Without a dot the value is left as written; the GetAtt shape check reports it.
-    if name == "Fn::GetAtt" and isinstance(value, str) and dot:
+    # `!GetAtt A.B.C` is [A, "B.C"]; without a dot the value is left as written and the
+    # GetAtt shape check reports it.
+    if name == "Fn::GetAtt" and isinstance(value, str) and "." in value:
+        resource, _, attribute = value.partition(".")
         items = new_list(mark)
         items.extend((resource, attribute))
         items.item_marks.extend((mark, (mark[0], mark[1] + len(resource) + 1)))
