@@ -251,27 +251,12 @@ class Engine:
         """As `sam deploy` does for the local provider: local CodeUri/ContentUri/... paths are
         zipped and uploaded to the emulated account's S3, and the template names their S3 keys.
         The stored template is the packaged one, so changed code is a change to deploy."""
-        import os
-
-        from stackengine.package.rewrite import PackageOptions, needs_packaging, package_document
-        from stackengine.package.stores import LocalArtifactStore, default_bucket
+        from stackengine.package.stores import package_local_document
         from stackengine.regions import partition_for_region
-        from stackengine.template.decode import Document, looks_like_json
-        from stackengine.template.encode import to_json, to_yaml
 
-        if not needs_packaging(document.data):
-            return document, body
-        partition = partition_for_region(self.config.region)
-        store = LocalArtifactStore(self.config.state_path, self.config.account_id,
-                                   self.config.region, partition)
-        bucket = default_bucket(self.config.account_id, self.config.region)
-        store.ensure_bucket(bucket)
-        result = package_document(
-            document, PackageOptions(bucket=bucket, region=self.config.region, partition=partition),
-            store, base_dir=os.path.dirname(os.path.abspath(document.file)))
-        packaged = (to_json(result.template) + "\n" if looks_like_json(body)
-                    else to_yaml(result.template))
-        return Document(document.file, result.template, document.size, document.warnings), packaged
+        return package_local_document(document, body, state_path=self.config.state_path,
+                                      account_id=self.config.account_id, region=self.config.region,
+                                      partition=partition_for_region(self.config.region))
 
     def _ssm_lookup(self) -> Callable[[str], "str | None"] | None:
         """SSM parameter types resolve from the target account's parameters."""

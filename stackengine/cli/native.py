@@ -46,12 +46,9 @@ def packaged(document: Any, native: Any, options: AwsOptions, bucket: str | None
              prefix: str) -> Any:
     """Local artifact paths uploaded to S3 and replaced by their locations, as
     `aws cloudformation package` does; the document unchanged when it names none."""
-    import os
-
-    from stackengine.package.rewrite import PackageOptions, needs_packaging, package_document
+    from stackengine.package.rewrite import PackageOptions, needs_packaging, packaged_document
     from stackengine.package.stores import S3ArtifactStore
     from stackengine.regions import partition_for_region
-    from stackengine.template.decode import Document
 
     if not needs_packaging(document.data):
         return document
@@ -59,11 +56,9 @@ def packaged(document: Any, native: Any, options: AwsOptions, bucket: str | None
         raise UsageError("the template names local files (CodeUri, ...) that must be uploaded to S3 "
                          "first: give --s3-bucket")
     store = S3ArtifactStore(options.region, client=native.clients.client("s3"))
-    result = package_document(document, PackageOptions(
+    return packaged_document(document, PackageOptions(
         bucket=bucket, prefix=prefix, region=options.region,
-        partition=partition_for_region(options.region)), store,
-        base_dir=os.path.dirname(os.path.abspath(document.file)))
-    return Document(document.file, result.template, document.size, document.warnings)
+        partition=partition_for_region(options.region)), store)
 
 
 def transformed_body(document: Any, region: str, account_id: str, stack_name: str,

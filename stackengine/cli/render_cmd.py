@@ -78,17 +78,11 @@ def _ssm_lookup(ctx: click.Context, account_id: str, region: str) -> Callable[[s
 def _packaged_preview(document: Document, account_id: str, region: str) -> Document:
     """Local artifact paths (CodeUri: ./src, ...) shown as the S3 locations `deploy` would upload
     them to (same bucket, same content-addressed keys), without uploading anything."""
-    import os
-
-    from stackengine.package.rewrite import MemoryStore, PackageOptions, needs_packaging, package_document
+    from stackengine.package.rewrite import MemoryStore, PackageOptions, packaged_document
     from stackengine.package.stores import default_bucket
     from stackengine.regions import partition_for_region
-    from stackengine.template.decode import Document
 
-    if not needs_packaging(document.data):
-        return document
-    result = package_document(
-        document, PackageOptions(bucket=default_bucket(account_id, region), region=region,
-                                 partition=partition_for_region(region)), MemoryStore(),
-        base_dir=os.path.dirname(os.path.abspath(document.file)))
-    return Document(document.file, result.template, document.size, document.warnings)
+    options = PackageOptions(bucket=default_bucket(account_id, region), region=region,
+                             partition=partition_for_region(region))
+    packaged: Document = packaged_document(document, options, MemoryStore())
+    return packaged

@@ -118,6 +118,17 @@ def package_document(document: Any, options: PackageOptions, store: ArtifactStor
     return PackageResult(template, packer.uploads)
 
 
+def packaged_document(document: Any, options: PackageOptions, store: ArtifactStore) -> Any:
+    """`document` with its local artifact paths uploaded through `store` and replaced by their S3
+    locations (positions kept where nothing was replaced); `document` itself when it names none."""
+    from stackengine.template.decode import Document
+
+    if not needs_packaging(document.data):
+        return document
+    result = package_document(document, options, store)
+    return Document(document.file, result.template, document.size, document.warnings)
+
+
 def package_template(template: Json, base_dir: str, options: PackageOptions, store: ArtifactStore,
                      *, file: str = "<template>") -> PackageResult:
     """Package an undecoded template value (no positions in the messages)."""

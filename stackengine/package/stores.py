@@ -118,30 +118,34 @@ def artifact_store(state_path: str, account_id: str, region: str, target: str = 
     raise UsageError(f"unknown provider {target!r} for packaging (known: {', '.join(TARGETS)})")
 
 
-def package_local_paths(body: str, template_file: str, *, state_path: str, account_id: str,
-                        region: str, partition: str = "aws", bucket: str | None = None,
-                        prefix: str = "") -> str:
-    """What `deploy` on the local provider should do with a template body before rendering it:
-    when the template names local artifacts, upload them to the emulated account's S3 (bucket
-    `default_bucket(...)` unless given, created when missing) and return the packaged template
-    text (JSON stays JSON); otherwise return `body` unchanged. Paths are relative to the template
-    file's folder. Raises TemplateError (located) when a path does not exist."""
-    import os
-
-    from stackengine.package.rewrite import PackageOptions, needs_packaging, package_document
-    from stackengine.template.decode import decode_text, looks_like_json
+def package_local_document(document: Any, body: str, *, state_path: str, account_id: str,
+                           region: str, partition: str = "aws", bucket: str | None = None,
+                           prefix: str = "") -> tuple[Any, str]:
+    """What `deploy` on the local provider does before rendering: when the template names local
+    artifacts, upload them to the emulated account's S3 (bucket `default_bucket(...)` unless
+    given, created when missing) and return the packaged document and its text (JSON stays JSON);
+    otherwise `(document, body)` unchanged. Paths are relative to the template file's folder.
+    Raises TemplateError (located) when a path does not exist."""
+    from stackengine.package.rewrite import PackageOptions, needs_packaging, packaged_document
+    from stackengine.template.decode import looks_like_json
     from stackengine.template.encode import to_json, to_yaml
 
-    document = decode_text(body, template_file)
     if not needs_packaging(document.data):
-        return body
+        return document, body
     store = LocalArtifactStore(state_path, account_id, region, partition)
     target = bucket or default_bucket(account_id, region)
     store.ensure_bucket(target)
-    result = package_document(document, PackageOptions(bucket=target, prefix=prefix, region=region,
-                                                       partition=partition), store,
-                              base_dir=os.path.dirname(os.path.abspath(template_file)))
-    return to_json(result.template) + "\n" if looks_like_json(body) else to_yaml(result.template)
+    packaged = packaged_document(document, PackageOptions(bucket=target, prefix=prefix, region=region,
+                                                          partition=partition), store)
+    text = to_json(packaged.data) + "\n" if looks_like_json(body) else to_yaml(packaged.data)
+    return packaged, text
+
+
+def package_local_paths(body: str, template_file: str, **options: Any) -> str:
+    """`package_local_document` on template text: the packaged text, or `body` unchanged."""
+    from stackengine.template.decode import decode_text
+
+    return package_local_document(decode_text(body, template_file), body, **options)[1]
 
 
 def artifact_uploader(state_path: str, account_id: str, region: str,
