@@ -118,14 +118,14 @@ class Evaluator:
     # -- evaluation --------------------------------------------------------------------------
     def resolve(self, value: Json, path: TemplatePath = ()) -> Json:
         from stackengine.intrinsics.functions import FUNCTIONS
-        from stackengine.intrinsics.nesting import misplaced_functions
+        from stackengine.intrinsics.nesting import SLOTS as NESTING_RULES, misplaced_functions
 
         if isinstance(value, dict):
             if len(value) == 1:
                 key = next(iter(value))
                 function = FUNCTIONS.get(key)
                 if function is not None:
-                    if not self.ctx.language_extensions:
+                    if key in NESTING_RULES and not self.ctx.language_extensions:
                         misplaced = list(misplaced_functions(key, value[key]))
                         for subpath, message in misplaced:
                             self.error("E1050", message, path + (key,) + subpath)
