@@ -38,6 +38,8 @@ PROVIDERS: dict[str, str] = {
     "local": "stackengine.providers.local:LocalProvider",
     "aws": "stackengine.providers.aws.cloudcontrol:CloudControlProvider",
 }
+# Providers whose state lives in the state database file and can share its connection.
+SHARES_STATE_DATABASE = frozenset({"local"})
 
 UPDATABLE = frozenset({StackStatus.CREATE_COMPLETE, StackStatus.UPDATE_COMPLETE,
                        StackStatus.UPDATE_ROLLBACK_COMPLETE, StackStatus.UPDATE_FAILED})
@@ -137,14 +139,20 @@ def locator(source: Any, file: str) -> Callable[[Any], Any]:
     return find
 
 
-def load_provider(name: str, state_path: str, config: EngineConfig) -> Provider:
+def load_provider(name: str, state_path: str, config: EngineConfig,
+                  database: Any = None) -> Provider:
+    """`database`: the state store's connection, for a provider that keeps its own tables in the
+    state file (SHARES_STATE_DATABASE), so its changes commit with the journal."""
     target = PROVIDERS.get(name)
     if target is None:
         raise UsageError(f"unknown provider {name!r} (known: {', '.join(sorted(PROVIDERS))})")
     module_name, attribute = target.split(":")
     factory = getattr(importlib.import_module(module_name), attribute)
+    options = dict(config.provider_options)
+    if database is not None and name in SHARES_STATE_DATABASE:
+        options["database"] = database
     provider: Provider = factory(state_path, default_account_id=config.account_id,
-                                 default_region=config.region, **dict(config.provider_options))
+                                 default_region=config.region, **options)
     return provider
 
 
@@ -168,8 +176,17 @@ class Engine:
     def provider(self) -> Provider:
         if self._provider is None:
             self._provider = load_provider(self.config.provider, self.config.state_path,
-                                           self.config)
+                                           self.config, self._shared_database())
         return self._provider
+
+    def _shared_database(self) -> Any:
+        """The state store's connection when the store is the file the config names."""
+        database = getattr(self.store, "database", None)
+        path = getattr(self.store, "path", None)
+        if database is None or path is None:
+            return None
+        same = os.path.abspath(str(path)) == os.path.abspath(self.config.state_path)
+        return database if same else None
 
     @property
     def schemas(self) -> SchemaSource:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from stackengine.execute.operations import StackRun
-from stackengine.execute.scheduler import run_dag
 from stackengine.state.base import ResourceState, ResourceStatus, StackRecord, StackStatus
 
 
@@ -34,8 +33,7 @@ def delete_all(run: StackRun, *, retain: set[str], on_create_rollback: bool) -> 
         return run.delete_physical(row, policy, on_create_rollback=on_create_rollback,
                                    after=lambda: None, mark_row=True)
 
-    result = run_dag(order, prerequisites, work, max_parallel=run.workers,
-                     stop_on_failure=False)
+    result = run.schedule(order, prerequisites, work, stop_on_failure=False)
     return result.ok
 
 
@@ -74,8 +72,7 @@ def cleanup(run: StackRun) -> bool:
                 return False
         return True
 
-    return run_dag(sorted(items), prerequisites, work, max_parallel=run.workers,
-                   stop_on_failure=False).ok
+    return run.schedule(sorted(items), prerequisites, work, stop_on_failure=False).ok
 
 
 def finish_forward(run: StackRun, final: StackStatus) -> StackRecord:

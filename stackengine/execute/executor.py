@@ -17,7 +17,7 @@ from stackengine.execute import rollback
 from stackengine.execute.cleanup import delete_all, finish_forward
 from stackengine.execute.events import now_iso
 from stackengine.execute.operations import CANCELLED, OperationFailed, StackRun
-from stackengine.execute.scheduler import chain_lengths, run_dag
+from stackengine.execute.scheduler import chain_lengths
 from stackengine.graph import build_graph
 from stackengine.plan.diff import needs_replacement
 from stackengine.state.base import (
@@ -123,8 +123,8 @@ class Executor:
             return ok
 
         try:
-            result = run_dag(order, deps, apply, max_parallel=run.workers,
-                             priority=chain_lengths(order, deps), on_interrupt=run.cancelled.set)
+            result = run.schedule(order, deps, apply, priority=chain_lengths(order, deps),
+                                  on_interrupt=run.cancelled.set)
         except KeyboardInterrupt:
             # Ctrl-C: what ran has finished; leave the stack settled, then let the caller stop.
             run.cancelled.clear()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 import uuid
 from dataclasses import replace
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from stackengine.diagnostics import StackEngineError
 from stackengine.execute.events import EventListener, EventRecorder, now_iso
+from stackengine.execute.scheduler import RunResult, run_dag
 from stackengine.plan.diff import SchemaSource
 from stackengine.providers.base import Provider, ProviderError, ResourceResult, StackRef
 from stackengine.state.base import (
@@ -27,6 +29,8 @@ CANCELLED = {OpKind.CREATE: "Resource creation cancelled",
              OpKind.UPDATE: "Resource update cancelled",
              OpKind.DELETE: "Resource deletion cancelled"}
 # (type, logical ID, old properties, new properties) → why the replacement is refused, or None
+# How long inline calls on a transaction-sharing provider may wait for their shared commit.
+GROUP_COMMIT_SECONDS = 0.05
 ReplacementCheck = Callable[[str, str, Mapping[str, Any], Mapping[str, Any]], "str | None"]
 
 
@@ -65,11 +69,61 @@ class StackRun:
         # instead of holding a slot.
         self._slots = threading.BoundedSemaphore(self.max_parallel)
         self.workers = self.max_parallel + max(2, self.max_parallel // 2)
+        # A provider whose calls finish at once (optional `synchronous` hook) is called from the
+        # scheduling thread itself: worker threads would cost more than the calls.
+        self.inline = bool(getattr(provider, "synchronous", False))
+        # A provider whose writes join the store's transactions (optional `shares_transactions`
+        # hook): a call, its journal entry and its result commit together, and inline calls share
+        # commits (at most GROUP_COMMIT_SECONDS apart).
+        shares = getattr(provider, "shares_transactions", None)
+        self.atomic = self.inline and callable(shares) and bool(shares(store))
+        self._grouped = False
+        self._last_commit = 0.0
         # Set when a resource of the forward phase failed: calls not yet made are cancelled.
         self.cancelled = threading.Event()
         self.events = EventRecorder(store, record.stack_id, record.name, listener)
         self._lock = threading.RLock()
         self.resources: dict[str, ResourceState] = dict(store.resources(record.stack_id))
+
+    def schedule(self, order: Iterable[str], prerequisites: Mapping[str, Iterable[str]],
+                 work: Callable[[str], bool], **options: Any) -> RunResult:
+        """`run_dag` with this run's parallelism (and shared commits, see `atomic`)."""
+        with self._group():
+            return run_dag(order, prerequisites, work, max_parallel=self.workers,
+                           inline=self.inline, **options)
+
+    @contextlib.contextmanager
+    def _group(self) -> Iterator[None]:
+        """One open transaction for a whole schedule of atomic calls, committed every
+        GROUP_COMMIT_SECONDS and at the end. It is committed even when the schedule ends with an
+        exception (Ctrl-C between two calls): what it holds is consistent, as every call's
+        change and journal entry are in it together. A crash loses the uncommitted tail whole,
+        the account's changes with the records of them."""
+        if not self.atomic or self._grouped:
+            yield
+            return
+        error: BaseException | None = None
+        with self._lock, self.store.batch():
+            self._grouped = True
+            self._last_commit = time.monotonic()
+            self.events.hold()
+            try:
+                yield
+            except BaseException as exc:  # noqa: BLE001 - committed below, then raised again
+                error = exc
+            finally:
+                self._grouped = False
+        self.events.flush(release=True)
+        if error is not None:
+            raise error
+
+    def _commit_group(self) -> None:
+        if self._grouped and time.monotonic() - self._last_commit >= GROUP_COMMIT_SECONDS:
+            commit = getattr(self.store, "commit_pending", None)
+            if callable(commit):
+                commit()
+                self.events.flush()
+            self._last_commit = time.monotonic()
 
     # -- stack ----------------------------------------------------------------------------
 
@@ -140,6 +194,8 @@ class StackRun:
                    cancellable: bool = False) -> ResourceResult | None:
         """`before` (status row, event) is written in the transaction that journals the call;
         `after` in the one that closes it: two commits per provider call."""
+        if self.atomic:
+            return self._journaled_atomic(op, call, build, remove, before, after, cancellable)
         stack_id = self.record.stack_id
         with self.batch():
             if before is not None:
@@ -169,6 +225,51 @@ class StackRun:
                 self.resources.pop(op.logical_id, None)
             if after is not None:
                 after(result)
+        return result
+
+    def _journaled_atomic(self, op: Operation, call: Callable[[], ResourceResult | None],
+                          build: Callable[[ResourceResult | None], ResourceState | None],
+                          remove: bool, before: Callable[[], None] | None,
+                          after: Callable[[ResourceResult | None], None] | None,
+                          cancellable: bool) -> ResourceResult | None:
+        """`_journaled` for a provider whose writes share the store's transaction: the journal
+        entry, the call's changes and the rows they produce are one transaction (no commit of
+        its own inside a group), so no crash can separate them."""
+        stack_id = self.record.stack_id
+        failure: str | None = None
+        result: ResourceResult | None = None
+        with self.batch():
+            if before is not None:
+                before()
+            self.store.begin(stack_id, op)
+            if cancellable and self.cancelled.is_set():
+                self.store.end(stack_id, op.token, {"cancelled": True})
+                failure = CANCELLED[op.kind]
+            else:
+                try:
+                    result = call()
+                except Exception as exc:  # noqa: BLE001 - a provider failure fails only this resource
+                    if cancellable:
+                        self.cancelled.set()
+                    failure = _reason(exc)
+                    self.store.end(stack_id, op.token, {"error": failure})
+            if failure is None:
+                row = build(result)
+                if row is not None:
+                    row = replace(row, timestamp=now_iso())
+                outcome: dict[str, Json] = ({"physical_id": result.physical_id} if result
+                                            else {"ok": True})
+                self.store.end(stack_id, op.token, outcome, resource=row,
+                               remove=op.logical_id if remove and row is None else None)
+                if row is not None:
+                    self.resources[row.logical_id] = row
+                elif remove:
+                    self.resources.pop(op.logical_id, None)
+                if after is not None:
+                    after(result)
+        self._commit_group()
+        if failure is not None:
+            raise OperationFailed(failure)
         return result
 
     def create(self, logical_id: str, type_name: str, properties: Mapping[str, Json],

@@ -17,7 +17,6 @@ from typing import Any, Sequence
 from stackengine.diagnostics import StackEngineError
 from stackengine.execute.cleanup import delete_all, finish_forward
 from stackengine.execute.operations import OperationFailed, StackRun, _reason
-from stackengine.execute.scheduler import run_dag
 from stackengine.state.base import (
     OpKind, ResourceState, ResourceStatus, StackRecord, StackStatus, StoredParameter,
 )
@@ -114,8 +113,8 @@ def _finish_update_rollback(run: StackRun) -> StackRecord:
         rows = dict(run.resources)
         restore = sorted(k for k in rows if k in before)
         prerequisites = {k: [m for m in restore if k in rows[m].depends_on] for k in restore}
-        result = run_dag(restore, prerequisites, lambda lid: _restore(run, lid),
-                         max_parallel=run.workers, stop_on_failure=False)
+        result = run.schedule(restore, prerequisites, lambda lid: _restore(run, lid),
+                              stop_on_failure=False)
         if not result.ok:
             failed = sorted(result.failed)
             run.set_status(StackStatus.UPDATE_ROLLBACK_FAILED,
@@ -144,8 +143,7 @@ def _finish_update_rollback(run: StackRun) -> StackRecord:
                                        after=lambda: None, mark_row=True)
         return True
 
-    if not run_dag(items, prerequisites, work, max_parallel=run.workers,
-                   stop_on_failure=False).ok:
+    if not run.schedule(items, prerequisites, work, stop_on_failure=False).ok:
         run.set_status(StackStatus.UPDATE_ROLLBACK_FAILED,
                        "Cleanup of resources created by the update failed.",
                        serial=run.record.serial + 1)

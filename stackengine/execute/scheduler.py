@@ -8,10 +8,13 @@ failed node never start.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import signal
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 
 @dataclass
@@ -59,14 +62,22 @@ class _Schedule:
 def run_dag(order: Iterable[str], prerequisites: Mapping[str, Iterable[str]],
             work: Callable[[str], bool], *, max_parallel: int,
             stop_on_failure: bool = True, priority: Mapping[str, int] | None = None,
-            on_interrupt: Callable[[], None] | None = None) -> RunResult:
+            on_interrupt: Callable[[], None] | None = None, inline: bool = False) -> RunResult:
     """Run `work(node)` for every node of `order` once its prerequisites (restricted to the nodes
     of `order`) returned True. `work` returns False on failure and must not raise. With
     `stop_on_failure` nothing new starts after a failure (running ones finish). On Ctrl-C nothing
-    new starts, `on_interrupt` is called, running ones finish and KeyboardInterrupt propagates."""
+    new starts, `on_interrupt` is called, running ones finish and KeyboardInterrupt propagates.
+
+    `inline` runs the nodes one after another in the calling thread, in the same priority order:
+    for work that finishes at once (an emulated provider without latency), handing it to worker
+    threads costs more than the work itself."""
     nodes = list(order)
     schedule = _Schedule(nodes, prerequisites, priority)
     result = RunResult()
+    if inline:
+        _run_inline(schedule, work, result, stop_on_failure, on_interrupt)
+        result.not_started = [n for n in nodes if n not in schedule.started]
+        return result
     with ThreadPoolExecutor(max_workers=max(1, max_parallel),
                             thread_name_prefix="stackengine") as pool:
         running: dict[Future[bool], str] = {}
@@ -96,6 +107,42 @@ def run_dag(order: Iterable[str], prerequisites: Mapping[str, Iterable[str]],
             raise  # leaving the pool waits for what runs
     result.not_started = [n for n in nodes if n not in schedule.started]
     return result
+
+
+def _run_inline(schedule: _Schedule, work: Callable[[str], bool], result: RunResult,
+                stop_on_failure: bool, on_interrupt: Callable[[], None] | None) -> None:
+    with _deferred_interrupt() as interrupted:
+        while schedule.ready and not (stop_on_failure and result.failed):
+            node = schedule.pop()
+            try:
+                ok = work(node)
+            except Exception:  # work must not raise; if it does, it failed
+                ok = False
+            if ok:
+                result.done.append(node)
+                schedule.finished(node)
+            else:
+                result.failed.append(node)
+            if interrupted():
+                if on_interrupt is not None:
+                    on_interrupt()
+                raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _deferred_interrupt() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C while a node runs inline is held until that node has finished, as the thread pool
+    lets running nodes finish: a node stopped half-way would leave its journal entry open."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    hits: list[int] = []
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda signum, frame: hits.append(signum))
+    try:
+        yield lambda: bool(hits)
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
 
 
 def chain_lengths(order: Sequence[str], prerequisites: Mapping[str, Iterable[str]]) -> dict[str, int]:

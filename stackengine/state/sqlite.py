@@ -14,11 +14,12 @@ import json
 import os
 import socket
 import sqlite3
-import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, ContextManager, Iterator, Mapping, Sequence
+
+from stackengine.sqlite_db import Database
 
 from stackengine.state.base import (
     Export, ExportConflictError, Json, Operation, OpKind, ResourceState, StackBusyError, StackEvent,
@@ -132,9 +133,8 @@ class SqliteStateStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._mutex = threading.RLock()
-        self._depth = 0
-        self._conn = self._open()
+        # Shared with the local provider when the engine wires them together (see sqlite_db).
+        self.database = Database(self._open())
 
     # -- opening, schema ------------------------------------------------------------------
 
@@ -200,25 +200,11 @@ class SqliteStateStore:
             raise
 
     def close(self) -> None:
-        with self._mutex:
-            self._conn.close()
+        self.database.close()
 
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._mutex:
-            if self._depth:  # inside batch(): part of the enclosing transaction
-                yield self._conn
-                return
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._depth += 1
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            finally:
-                self._depth -= 1
-            self._conn.execute("COMMIT")
+    def _tx(self) -> ContextManager[sqlite3.Connection]:
+        # Inside batch() a write is part of the enclosing transaction.
+        return self.database.transaction()
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -227,8 +213,11 @@ class SqliteStateStore:
             yield
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._mutex:
-            return self._conn.execute(sql, args).fetchall()
+        return self.database.query(sql, args)
+
+    def commit_pending(self) -> None:
+        """Inside one open `batch()`, make its writes so far durable and go on in a new one."""
+        self.database.commit_pending()
 
     # -- lock -----------------------------------------------------------------------------
 

@@ -187,8 +187,11 @@ def _chain_template(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("delay", [0.45, 0.7])
-def test_kill9_during_deploy_then_next_deploy_recovers(tmp_path, delay):
+@pytest.mark.parametrize("delay,latency,count", [
+    (0.45, 60, 16), (0.7, 60, 16),  # worker threads, a commit per journal step
+    (0.5, 0, 300), (0.6, 0, 300),  # inline calls sharing commits with the account's changes
+])
+def test_kill9_during_deploy_then_next_deploy_recovers(tmp_path, delay, latency, count):
     """The product path: `stackengine deploy` on the local provider killed with SIGKILL, then the
     next `deploy` settles it. The emulated account then holds exactly the stack's resources."""
     import signal
@@ -197,10 +200,10 @@ def test_kill9_during_deploy_then_next_deploy_recovers(tmp_path, delay):
     from stackengine.providers.local import AccountStore
     from stackengine.state.sqlite import SqliteStateStore
 
-    (tmp_path / "chain.yaml").write_text(_chain_template(16))
+    (tmp_path / "chain.yaml").write_text(_chain_template(count))
     state = str(tmp_path / "state.db")
     cmd = [sys.executable, "-c", "from stackengine.cli.main import main; main()", "--state", state,
-           "deploy", str(tmp_path / "chain.yaml"), "--provider-latency-ms", "60",
+           "deploy", str(tmp_path / "chain.yaml"), "--provider-latency-ms", str(latency),
            "--max-parallel", "3"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             cwd=tmp_path)
@@ -213,7 +216,7 @@ def test_kill9_during_deploy_then_next_deploy_recovers(tmp_path, delay):
     record = store.get_stack("123456789012", "us-east-1", "chain")
     assert record is not None and record.status.value == "CREATE_COMPLETE"
     rows = store.resources(record.stack_id)
-    assert set(rows) == {f"P{i}" for i in range(16)}
+    assert set(rows) == {f"P{i}" for i in range(count)}
     live = [r for r in AccountStore(state).list_resources() if r.stack_id]  # not account defaults
     assert sorted((r.stack_id, r.logical_id) for r in live) == \
         sorted((record.stack_id, k) for k in rows)

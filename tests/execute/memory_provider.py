@@ -12,8 +12,11 @@ from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 
 
 class MemoryProvider:
-    def __init__(self, latency: float = 0.0, snapshot_types: tuple[str, ...] = ()) -> None:
+    def __init__(self, latency: float = 0.0, snapshot_types: tuple[str, ...] = (),
+                 synchronous: bool | None = None) -> None:
         self.latency = latency
+        # Without latency, like the local provider, calls are run inline by the executor.
+        self.synchronous = (latency == 0) if synchronous is None else synchronous
         self.snapshot_types = set(snapshot_types)
         self.resources: dict[str, dict[str, Any]] = {}  # physical id -> {type, logical_id, props}
         self.tokens: dict[str, str] = {}

@@ -288,7 +288,8 @@ def test_a_failing_progress_listener_does_not_fail_the_deploy(tmp_path):
     assert rec.status is StackStatus.CREATE_COMPLETE
 
 
-def test_ctrl_c_rolls_back_then_propagates(tmp_path):
+@pytest.mark.parametrize("latency", [0.01, 0.0], ids=["worker-threads", "inline"])
+def test_ctrl_c_rolls_back_then_propagates(tmp_path, latency):
     import _thread
 
     class Interrupting(MemoryProvider):
@@ -298,7 +299,7 @@ def test_ctrl_c_rolls_back_then_propagates(tmp_path):
                 _thread.interrupt_main()
             return result
 
-    provider = Interrupting(latency=0.01)
+    provider = Interrupting(latency=latency)
     h = Harness(tmp_path / "i.db", provider, max_parallel=1)
     with pytest.raises(KeyboardInterrupt):
         h.deploy("s", [R("A"), R("B", ("A",)), R("C", ("B",))])
@@ -306,3 +307,6 @@ def test_ctrl_c_rolls_back_then_propagates(tmp_path):
     assert record.status is StackStatus.ROLLBACK_COMPLETE
     assert "interrupted" in record.status_reason
     assert provider.resources == {}
+    # B finished before the interrupt was acted on; C never started
+    assert ("create", "C") not in provider.calls
+    assert h.store.pending(record.stack_id) == []

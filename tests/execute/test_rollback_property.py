@@ -65,10 +65,10 @@ SETTINGS = settings(max_examples=60, deadline=None,
 
 
 @SETTINGS
-@given(dags(), st.data())
-def test_failed_create_leaves_nothing(resources, data):
+@given(dags(), st.data(), st.booleans())
+def test_failed_create_leaves_nothing(resources, data, synchronous):
     failing = data.draw(st.sampled_from(sorted(resources)))
-    provider = MemoryProvider()
+    provider = MemoryProvider(synchronous=synchronous)  # inline or on worker threads
     provider.fail.add(("create", failing))
     with tempfile.TemporaryDirectory() as tmp:
         h = Harness(Path(tmp) / "s.db", provider, schemas=Schemas(), max_parallel=3)
@@ -80,10 +80,10 @@ def test_failed_create_leaves_nothing(resources, data):
 
 
 @SETTINGS
-@given(update_plans())
-def test_failed_update_restores_previous_state(plan):
+@given(update_plans(), st.booleans())
+def test_failed_update_restores_previous_state(plan, synchronous):
     old, new, failing, op = plan
-    provider = MemoryProvider()
+    provider = MemoryProvider(synchronous=synchronous)
     with tempfile.TemporaryDirectory() as tmp:
         h = Harness(Path(tmp) / "s.db", provider, schemas=Schemas(), max_parallel=3)
         assert h.deploy("s", old).status is StackStatus.CREATE_COMPLETE

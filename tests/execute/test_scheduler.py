@@ -57,3 +57,23 @@ def test_work_that_raises_counts_as_failed():
         raise RuntimeError("bug")
 
     assert run_dag(["A"], {}, work, max_parallel=1).failed == ["A"]
+
+
+def test_inline_runs_in_the_calling_thread_in_priority_order():
+    import threading
+
+    threads, seen = set(), []
+
+    def work(n: str) -> bool:
+        threads.add(threading.get_ident())
+        seen.append(n)
+        return n != "F"
+
+    prereq = {"B": ["A"], "C": ["B"], "F": ["Y"], "Z": ["F"]}
+    result = run_dag(["X", "Y", "A", "B", "C", "F", "Z"], prereq, work, max_parallel=4,
+                     priority={"A": 3, "B": 2, "C": 1, "Y": 3, "F": 2, "Z": 1}, inline=True,
+                     stop_on_failure=False)
+    assert threads == {threading.get_ident()}
+    assert seen[:2] == ["Y", "A"]  # longest chains first, ties in the given order
+    assert result.failed == ["F"] and result.not_started == ["Z"]
+    assert sorted(result.done) == ["A", "B", "C", "X", "Y"]

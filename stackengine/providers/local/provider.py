@@ -22,6 +22,7 @@ from stackengine.providers.local.rules import (RuleContext, derived_vars, run_de
                                                run_write_rules)
 from stackengine.providers.local.schema_check import check_properties, format_problems
 from stackengine.providers.local.store import AccountStore, NameTaken, Snapshot, StoredResource
+from stackengine.sqlite_db import Database
 
 Json = Any
 
@@ -81,8 +82,9 @@ class LocalProvider:
     def __init__(self, db_path: str, *, latency_ms: int = 0,
                  inject_failures: Sequence[FailureSpec] = (), clock: Callable[[], float] | None = None,
                  sleep: Callable[[float], None] | None = None, registry: Any = None,
-                 default_account_id: str = "123456789012", default_region: str = "us-east-1") -> None:
-        self.store = AccountStore(db_path, clock=clock)
+                 default_account_id: str = "123456789012", default_region: str = "us-east-1",
+                 database: Database | None = None) -> None:
+        self.store = AccountStore(db_path, clock=clock, database=database)
         self.latency_ms = latency_ms
         self.inject_failures = tuple(inject_failures)
         self._sleep = sleep or time.sleep
@@ -92,6 +94,18 @@ class LocalProvider:
         self._seeded: set[tuple[str, str]] = set()
         self._region_types: dict[str, frozenset[str]] = {}
         self._seed_lock = threading.Lock()
+
+    @property
+    def synchronous(self) -> bool:
+        """Calls finish at once unless `--latency` asks otherwise (the executor then runs them
+        in its own thread instead of a pool)."""
+        return self.latency_ms <= 0
+
+    def shares_transactions(self, state_store: object) -> bool:
+        """True when this account's writes join `state_store`'s transactions (one connection):
+        the executor may then journal a call and its result in the transaction that makes it."""
+        database = self.store.database
+        return database is not None and database is getattr(state_store, "database", None)
 
     # -- the Provider protocol --------------------------------------------------------------
 
@@ -352,8 +366,8 @@ class LocalProvider:
             raise ProviderError(f"Template format error: Unrecognized resource types: [{type_name}]."
                                 + hint, "ValidationError")
         try:
-            available = type_name.startswith("Custom::") or type_name in set(
-                self._types_in_region(region))
+            available = type_name.startswith("Custom::") or type_name in self._types_in_region(
+                region)
         except KeyError:
             available = True  # no availability data for this region: do not guess
         if not available:
@@ -429,9 +443,8 @@ class LocalProvider:
 
     def _existing(self, stack: StackRef, type_name: str, logical_id: str,
                   physical_id: str) -> StoredResource | None:
-        candidates = [r for r in self.store.list_resources(stack.account_id, stack.region, type_name,
-                                                           stack.stack_id or None)
-                      if r.physical_id == physical_id]
+        candidates = self.store.find_physical(stack.account_id, stack.region, type_name,
+                                              physical_id, stack.stack_id or None)
         mine = [r for r in candidates if r.logical_id == logical_id]
         if mine or candidates:
             return (mine or candidates)[0]

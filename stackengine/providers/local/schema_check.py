@@ -176,10 +176,40 @@ def _validator(schema: Any) -> Any:
         raw = copy.deepcopy(dict(schema.raw))
         for key in ("$schema", "$id", "id"):
             raw.pop(key, None)
-        found = CfnValidator(raw)
+        found = CfnValidator(_inline_definitions(raw))
         with _VALIDATORS_LOCK:
             _VALIDATORS[schema.type_name] = found
     return found
+
+
+def _inline_definitions(raw: dict[str, Json]) -> dict[str, Json]:
+    """`raw` with each `{"$ref": "#/definitions/X"}` replaced by definition X itself (shared,
+    not copied), except inside X's own expansion (recursive types keep their `$ref`): resolving
+    a reference is most of jsonschema's work on registry schemas, and this does it once."""
+    definitions = raw.get("definitions")
+    if not isinstance(definitions, dict):
+        return raw
+    done: dict[str, Json] = {}
+
+    def expand(node: Json, active: frozenset[str]) -> Json:
+        if isinstance(node, list):
+            return [expand(item, active) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            name = ref[len("#/definitions/"):]
+            if name in definitions and "/" not in name and name not in active:
+                if name not in done:
+                    done[name] = expand(definitions[name], active | {name})
+                return done[name]
+            return node
+        return {key: (value if key in ("enum", "const", "required") else expand(value, active))
+                for key, value in node.items()}
+
+    inlined = expand({k: v for k, v in raw.items() if k != "definitions"}, frozenset())
+    inlined["definitions"] = definitions  # what stays a `$ref` (recursion) resolves here
+    return dict(inlined)
 
 
 def _error_path(error: jsonschema.ValidationError) -> tuple[PathPart, ...]:

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 
+from stackengine.sqlite_db import Database
+
 Json = Any
 
 _SCHEMA = """
@@ -155,17 +157,25 @@ def _dumps(value: Json) -> str:
 class AccountStore:
     """The emulated accounts (every account and region) in one SQLite file. Thread-safe."""
 
-    def __init__(self, db_path: str | os.PathLike[str], *, clock: Any = None) -> None:
+    def __init__(self, db_path: str | os.PathLike[str], *, clock: Any = None,
+                 database: Database | None = None) -> None:
         self.db_path = str(db_path)
         self._clock = clock or time.time
         self._local = threading.local()
         self._init_lock = threading.Lock()
+        # With the state store's `database` (same file), every write here joins the engine's
+        # transaction as a savepoint: a resource and the journal entry that records it commit
+        # together. Without it, each thread opens its own connection.
+        self.database = database
         directory = os.path.dirname(os.path.abspath(self.db_path))
         if self.db_path != ":memory:":
             os.makedirs(directory, exist_ok=True)
         with self._init_lock:
-            conn = self._conn()
-            conn.executescript(_SCHEMA)
+            if database is not None:
+                with database.mutex:
+                    database.connection.executescript(_SCHEMA)
+            else:
+                self._conn().executescript(_SCHEMA)
 
     # -- connection handling ----------------------------------------------------------------
 
@@ -183,6 +193,10 @@ class AccountStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.database is not None:
+            with self.database.transaction(savepoint=True) as shared:
+                yield shared
+            return
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -192,7 +206,19 @@ class AccountStore:
             raise
         conn.execute("COMMIT")
 
+    def _fetchone(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        if self.database is not None:
+            return self.database.query_one(sql, args)
+        return self._conn().execute(sql, args).fetchone()
+
+    def _fetchall(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        if self.database is not None:
+            return self.database.query(sql, args)
+        return self._conn().execute(sql, args).fetchall()
+
     def close(self) -> None:
+        if self.database is not None:
+            return  # the state store owns the shared connection
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
@@ -232,33 +258,33 @@ class AccountStore:
 
     def get_resource(self, account_id: str, region: str, type_name: str,
                      physical_id: str) -> StoredResource | None:
-        row = self._conn().execute(
+        row = self._fetchone(
             f"SELECT {_COLUMNS} FROM local_resources WHERE account_id=? AND region=? AND type_name=? "
             "AND physical_id=? ORDER BY created_at DESC", (account_id, region, type_name, physical_id)
-        ).fetchone()
+        )
         return _row_to_resource(row) if row else None
 
     def find_by_id(self, type_name: str, physical_id: str) -> list[StoredResource]:
         """Every account/region holding this type and physical ID (read() is not told the account)."""
-        rows = self._conn().execute(
+        rows = self._fetchall(
             f"SELECT {_COLUMNS} FROM local_resources WHERE type_name=? AND physical_id=? "
-            "ORDER BY created_at DESC", (type_name, physical_id)).fetchall()
+            "ORDER BY created_at DESC", (type_name, physical_id))
         return [_row_to_resource(r) for r in rows]
 
     def find_by_name(self, name_kind: str, name_scope: str, name: str) -> StoredResource | None:
-        row = self._conn().execute(
+        row = self._fetchone(
             f"SELECT {_COLUMNS} FROM local_resources WHERE name_kind=? AND name_scope=? AND name=?",
-            (name_kind, name_scope, name)).fetchone()
+            (name_kind, name_scope, name))
         return _row_to_resource(row) if row else None
 
     def find_physical_id(self, account_id: str, region: str, type_names: Sequence[str],
                          physical_id: str) -> StoredResource | None:
         """A resource of any of `type_names` with this physical ID in the account/region."""
         marks = ",".join("?" * len(type_names))
-        row = self._conn().execute(
+        row = self._fetchone(
             f"SELECT {_COLUMNS} FROM local_resources WHERE account_id=? AND region=? "
             f"AND type_name IN ({marks}) AND physical_id=?",
-            (account_id, region, *type_names, physical_id)).fetchone()
+            (account_id, region, *type_names, physical_id))
         return _row_to_resource(row) if row else None
 
     def find_attribute(self, account_id: str, region: str | None, type_name: str, attribute: str,
@@ -270,7 +296,7 @@ class AccountStore:
         if region is not None:
             sql += " AND region=?"
             args.append(region)
-        row = self._conn().execute(sql, args).fetchone()
+        row = self._fetchone(sql, args)
         return _row_to_resource(row) if row else None
 
     def list_resources(self, account_id: str | None = None, region: str | None = None,
@@ -282,14 +308,25 @@ class AccountStore:
                 clauses.append(f"{column}=?")
                 args.append(value)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self._conn().execute(
+        rows = self._fetchall(
             f"SELECT {_COLUMNS} FROM local_resources{where} "
-            "ORDER BY account_id, region, type_name, physical_id", args).fetchall()
+            "ORDER BY account_id, region, type_name, physical_id", args)
         return [_row_to_resource(r) for r in rows]
 
+    def find_physical(self, account_id: str, region: str, type_name: str, physical_id: str,
+                      stack_id: str | None = None) -> list[StoredResource]:
+        """The resources of a type with this physical ID (of one stack, if given)."""
+        sql = (f"SELECT {_COLUMNS} FROM local_resources WHERE account_id=? AND region=? "
+               "AND type_name=? AND physical_id=?")
+        args = [account_id, region, type_name, physical_id]
+        if stack_id is not None:
+            sql += " AND stack_id=?"
+            args.append(stack_id)
+        return [_row_to_resource(r) for r in self._fetchall(sql + " ORDER BY rid", args)]
+
     def get_by_rid(self, rid: str) -> StoredResource | None:
-        row = self._conn().execute(f"SELECT {_COLUMNS} FROM local_resources WHERE rid=?",
-                                   (rid,)).fetchone()
+        row = self._fetchone(f"SELECT {_COLUMNS} FROM local_resources WHERE rid=?",
+                                   (rid,))
         return _row_to_resource(row) if row else None
 
     def delete_resource(self, rid: str, *, token: tuple[str, str, Json] | None = None) -> bool:
@@ -302,8 +339,8 @@ class AccountStore:
     # -- idempotency tokens and generations -------------------------------------------------
 
     def token_result(self, token: str) -> tuple[str, Json] | None:
-        row = self._conn().execute("SELECT operation, result FROM local_tokens WHERE token=?",
-                                   (token,)).fetchone()
+        row = self._fetchone("SELECT operation, result FROM local_tokens WHERE token=?",
+                                   (token,))
         return (row[0], json.loads(row[1])) if row else None
 
     def record_token(self, token: str, operation: str, result: Json) -> None:
@@ -338,9 +375,9 @@ class AccountStore:
 
     def get_ssm_parameter(self, account_id: str, region: str, name: str) -> tuple[str, str] | None:
         """(type, value) of a parameter, or None."""
-        row = self._conn().execute(
+        row = self._fetchone(
             "SELECT type, value FROM local_ssm_parameters WHERE account_id=? AND region=? AND name=?",
-            (account_id, region, name)).fetchone()
+            (account_id, region, name))
         return (row[0], row[1]) if row else None
 
     def delete_ssm_parameter(self, account_id: str, region: str, name: str) -> None:
@@ -350,10 +387,10 @@ class AccountStore:
 
     def list_ssm_parameters(self, account_id: str | None = None,
                             region: str | None = None) -> list[tuple[str, str, str, str, str]]:
-        rows = self._conn().execute(
+        rows = self._fetchall(
             "SELECT account_id, region, name, type, value FROM local_ssm_parameters "
             "WHERE (? IS NULL OR account_id=?) AND (? IS NULL OR region=?) "
-            "ORDER BY account_id, region, name", (account_id, account_id, region, region)).fetchall()
+            "ORDER BY account_id, region, name", (account_id, account_id, region, region))
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
     # -- S3 objects (bucket names are global, so objects are keyed by bucket alone) ---------
@@ -368,13 +405,13 @@ class AccountStore:
         return S3Object(bucket, key, body, etag)
 
     def get_object(self, bucket: str, key: str) -> S3Object | None:
-        row = self._conn().execute("SELECT bucket, key, body, etag FROM local_s3_objects "
-                                   "WHERE bucket=? AND key=?", (bucket, key)).fetchone()
+        row = self._fetchone("SELECT bucket, key, body, etag FROM local_s3_objects "
+                                   "WHERE bucket=? AND key=?", (bucket, key))
         return S3Object(row[0], row[1], bytes(row[2]), row[3]) if row else None
 
     def list_objects(self, bucket: str) -> list[str]:
-        rows = self._conn().execute("SELECT key FROM local_s3_objects WHERE bucket=? ORDER BY key",
-                                    (bucket,)).fetchall()
+        rows = self._fetchall("SELECT key FROM local_s3_objects WHERE bucket=? ORDER BY key",
+                                    (bucket,))
         return [r[0] for r in rows]
 
     def delete_object(self, bucket: str, key: str) -> None:
@@ -394,8 +431,8 @@ class AccountStore:
                           snap.physical_id, _dumps(snap.properties), snap.created_at))
 
     def list_snapshots(self, account_id: str | None = None) -> list[Snapshot]:
-        rows = self._conn().execute(
+        rows = self._fetchall(
             "SELECT snapshot_id, account_id, region, type_name, physical_id, properties, created_at "
             "FROM local_snapshots WHERE (? IS NULL OR account_id=?) ORDER BY created_at, snapshot_id",
-            (account_id, account_id)).fetchall()
+            (account_id, account_id))
         return [Snapshot(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]

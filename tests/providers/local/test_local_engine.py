@@ -68,3 +68,56 @@ def test_injected_failure_rolls_back_and_account_persists(tmp_path):
     assert not ok.failed
     # a new provider on the same file (the next command) still sees the account
     assert len(LocalProvider(db).store.list_resources(type_name="AWS::SNS::Topic")) == 1
+
+
+def _chain(n: int) -> str:
+    lines = ["Resources:"]
+    for i in range(n):
+        value = f"!Sub 'v-${{P{i - 1}}}'" if i else "root"
+        lines += [f"  P{i}:", "    Type: AWS::SSM::Parameter", "    Properties:",
+                  "      Type: String", f"      Value: {value}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_calls_commit_with_their_journal_and_events_are_shown_once_durable(tmp_path):
+    """Without latency the local provider shares the state store's transactions: each call,
+    its journal entry and its rows commit together, many calls per commit, and the live listener
+    hears of an event only once it is committed (another connection can read it)."""
+    import sqlite3
+
+    template = tmp_path / "t.yaml"
+    template.write_text(_chain(30))
+    db = str(tmp_path / "state.db")
+    engine = _engine(db)
+    assert engine.provider.shares_transactions(engine.store)
+    assert not _engine(db, latency_ms=5).provider.synchronous
+    reader = sqlite3.connect(db)
+    unseen = []
+
+    def listener(event):
+        stored = {r[0] for r in reader.execute("SELECT json_extract(event, '$.EventId') "
+                                               "FROM events")}
+        if event.event_id not in stored:
+            unseen.append(event)
+
+    outcome = engine.deploy(engine_module.StackRequest(str(template), "chain"), listener=listener)
+    assert outcome.record.status.value == "CREATE_COMPLETE"
+    assert unseen == []
+    journal = engine.store.journal(outcome.record.stack_id)
+    assert len(journal) == 30 and all(entry["ended"] for entry in journal)
+    live = engine.provider.store.list_resources(stack_id=outcome.record.stack_id)
+    assert sorted(r.logical_id for r in live) == sorted(f"P{i}" for i in range(30))
+    reader.close()
+
+
+def test_a_failure_between_shared_commits_rolls_back_cleanly(tmp_path):
+    template = tmp_path / "t.yaml"
+    template.write_text(_chain(12))
+    db = str(tmp_path / "state.db")
+    engine = _engine(db, **provider_options(0, ["P7:create"]))
+    outcome = engine.deploy(engine_module.StackRequest(str(template), "chain"))
+    assert outcome.record.status.value == "ROLLBACK_COMPLETE"
+    assert engine.store.pending(outcome.record.stack_id) == []
+    failed = [e for e in engine.events("chain") if e.status == "CREATE_FAILED"]
+    assert [e.logical_id for e in failed] == ["P7"] and "Injected failure" in failed[0].reason
+    assert LocalProvider(db).store.list_resources(stack_id=outcome.record.stack_id) == []
