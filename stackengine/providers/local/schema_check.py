@@ -22,11 +22,10 @@ import jsonschema  # type: ignore[import-untyped]
 from jsonschema import Draft7Validator, validators  # type: ignore[import-untyped]
 
 from stackengine.diagnostics import PathPart, format_path
+from stackengine.providers.local.coercion import (as_number, as_text, is_boolean, is_integer,
+                                                 is_number, is_string)
 
 Json = Any
-
-_INT = re.compile(r"^-?\d+$")
-_NUM = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -39,65 +38,27 @@ class SchemaProblem:
         return f"{where}: {self.message}"
 
 
-# -- CloudFormation's scalar coercion ---------------------------------------------------------
-
-def _is_integer(_checker: Any, value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    if isinstance(value, float):
-        return value.is_integer()
-    return isinstance(value, str) and bool(_INT.match(value.strip()))
-
-
-def _is_number(_checker: Any, value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, (int, float)) or (isinstance(value, str) and bool(_NUM.match(value.strip())))
-
-
-def _is_boolean(_checker: Any, value: Any) -> bool:
-    return isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
-
-
-def _is_string(_checker: Any, value: Any) -> bool:
-    return isinstance(value, (str, int, float, bool))
-
-
 _TYPE_CHECKER = Draft7Validator.TYPE_CHECKER.redefine_many({
-    "integer": _is_integer, "number": _is_number, "boolean": _is_boolean, "string": _is_string})
-
-
-def _as_number(value: Any) -> Any:
-    if isinstance(value, str) and _NUM.match(value.strip()):
-        text = value.strip()
-        return int(text) if _INT.match(text) else float(text)
-    return value
-
-
-def _as_text(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
+    "integer": lambda _checker, value: is_integer(value),
+    "number": lambda _checker, value: is_number(value),
+    "boolean": lambda _checker, value: is_boolean(value),
+    "string": lambda _checker, value: is_string(value)})
 
 
 def _numeric(original: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
     def check(validator: Any, bound: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        yield from original(validator, bound, _as_number(instance), schema)
+        yield from original(validator, bound, as_number(instance), schema)
     return check
 
 
 def _textual(original: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
     def check(validator: Any, bound: Any, instance: Any, schema: Any) -> Iterator[Any]:
-        yield from original(validator, bound, _as_text(instance), schema)
+        yield from original(validator, bound, as_text(instance), schema)
     return check
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
-    instance = _as_text(instance)
+    instance = as_text(instance)
     if not isinstance(instance, str):
         return
     try:
@@ -109,7 +70,7 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
 
 
 def _enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    if instance in enums or _as_text(instance) in enums or _as_number(instance) in enums:
+    if instance in enums or as_text(instance) in enums or as_number(instance) in enums:
         return
     if isinstance(instance, str) and instance.lower() in ("true", "false") and \
             (instance.lower() == "true") in enums:
@@ -179,6 +140,21 @@ def _validator(schema: Any) -> Any:
         found = CfnValidator(_inline_definitions(raw))
         with _VALIDATORS_LOCK:
             _VALIDATORS[schema.type_name] = found
+    return found
+
+
+_QUICK: dict[str, Callable[[Json], bool]] = {}
+
+
+def _quick_check(schema: Any) -> Callable[[Json], bool]:
+    """The compiled "certainly valid" check for the type (see fast_schema), cached per type."""
+    found = _QUICK.get(schema.type_name)
+    if found is None:
+        from stackengine.providers.local.fast_schema import compile_check
+
+        found = compile_check(dict(schema.raw))
+        with _VALIDATORS_LOCK:
+            _QUICK[schema.type_name] = found
     return found
 
 
@@ -302,6 +278,8 @@ def check_properties(schema: Any, properties: Mapping[str, Json]) -> list[Schema
     for path in sorted(schema.read_only):
         if _has_path(properties, path):
             problems.append(SchemaProblem(tuple(path), "read-only property cannot be set"))
+    if not problems and _quick_check(schema)(dict(properties)):
+        return problems  # certainly valid: the full walk would find nothing
     validator = _validator(schema)
     for error in sorted(validator.iter_errors(dict(properties)), key=lambda e: list(map(str, e.absolute_path))):
         problems.extend(_describe(error, schema))
