@@ -250,14 +250,17 @@ class _Compiler:
         exact = True
         for name, dependency in value.items():
             if isinstance(dependency, list):
-                needed = list(dependency)
-                rules.append((name, lambda v, needed=needed: all(n in v for n in needed)))
+                rules.append((name, _requires(list(dependency))))
             else:
                 sub, sub_exact = self.compile(dependency)
                 exact = exact and sub_exact
                 rules.append((name, sub))
         return (lambda v: not isinstance(v, dict) or all(
             rule(v) for name, rule in rules if name in v)), exact
+
+
+def _requires(names: list[str]) -> Check:
+    return lambda v: all(n in v for n in names)
 
 
 def _canonical(item: Json) -> str | None:
