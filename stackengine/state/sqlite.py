@@ -69,6 +69,10 @@ MIGRATIONS: tuple[str, ...] = (
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
+# Stack-record fields serialized once per object (see SqliteStateStore._record_text).
+_LARGE_RECORD_PARTS = ("template", "previous")
+
+
 def _dumps(value: Json) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
@@ -135,6 +139,8 @@ class SqliteStateStore:
         self.path = Path(path)
         # Shared with the local provider when the engine wires them together (see sqlite_db).
         self.database = Database(self._open())
+        # id → (object, its JSON): the object is held so its id cannot be reused meanwhile.
+        self._json_cache: dict[int, tuple[Any, str]] = {}
 
     # -- opening, schema ------------------------------------------------------------------
 
@@ -273,7 +279,28 @@ class SqliteStateStore:
             conn.execute("INSERT OR REPLACE INTO stacks VALUES (?,?,?,?,?,?,?,?)",
                          (record.stack_id, record.name, record.account_id, record.region,
                           record.status.value, record.serial, deleted,
-                          _dumps(_record_to_json(record))))
+                          self._record_text(record)))
+
+    def _record_text(self, record: StackRecord) -> str:
+        """The record as JSON. Its templates (current and previous) are serialized once per
+        object: a command rewrites the record at every status change, and the templates are
+        most of its size. Records are values; their templates are never changed in place."""
+        data = _record_to_json(record)
+        large = {key: data.pop(key) for key in _LARGE_RECORD_PARTS}
+        parts = [f"{json.dumps(key)}:{self._large_json(value)}" for key, value in large.items()]
+        return _dumps(data)[:-1] + "," + ",".join(parts) + "}"
+
+    def _large_json(self, value: Json) -> str:
+        if not isinstance(value, (dict, list)):
+            return _dumps(value)
+        cached = self._json_cache.get(id(value))
+        if cached is None or cached[0] is not value:
+            cached = (value, _dumps(value))
+            with self.database.mutex:
+                if len(self._json_cache) >= 8:
+                    self._json_cache.pop(next(iter(self._json_cache)))
+                self._json_cache[id(value)] = cached
+        return cached[1]
 
     def add_template_version(self, record: StackRecord) -> None:
         # The display copy: NoEcho values never appear in it.

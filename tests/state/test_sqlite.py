@@ -54,6 +54,23 @@ def test_stack_roundtrip_and_listing(store):
     assert store.list_stacks(ACCT, REGION, include_deleted=True)
 
 
+def test_record_rewrites_keep_each_template_its_own(store):
+    """The record's templates are serialized once per object; a new template object (or a
+    previous one) is never answered from another's serialization."""
+    from dataclasses import replace
+    first = record(template={"Resources": {"A": {"Type": "T"}}})
+    store.put_stack(first)
+    store.put_stack(replace(first, status=StackStatus.UPDATE_IN_PROGRESS))
+    second = replace(first, template={"Resources": {"B": {"Type": "T"}}},
+                     previous={"Template": first.template})
+    store.put_stack(second)
+    loaded = store.get_stack(ACCT, REGION, "s")
+    assert loaded == second and loaded.previous == {"Template": {"Resources": {"A": {"Type": "T"}}}}
+    for i in range(20):  # more objects than the cache keeps
+        store.put_stack(replace(first, template={"Resources": {f"R{i}": {"Type": "T"}}}))
+    assert store.get_stack(ACCT, REGION, "s").template == {"Resources": {"R19": {"Type": "T"}}}
+
+
 def test_resources_events_journal(store):
     sid = record().stack_id
     prev = ResourceState("A", "T", "p0", ResourceStatus.CREATE_COMPLETE, properties={"x": 1})
