@@ -49,6 +49,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS local_resources_name
     ON local_resources (name_kind, name_scope, name) WHERE name IS NOT NULL;
 CREATE INDEX IF NOT EXISTS local_resources_by_id ON local_resources (type_name, physical_id);
 CREATE INDEX IF NOT EXISTS local_resources_by_stack ON local_resources (stack_id);
+CREATE INDEX IF NOT EXISTS local_resources_by_arn
+    ON local_resources (account_id, type_name, json_extract(attributes, '$."Arn"'));
 CREATE TABLE IF NOT EXISTS local_tokens (
     token       TEXT PRIMARY KEY,
     operation   TEXT NOT NULL,
@@ -290,9 +292,14 @@ class AccountStore:
     def find_attribute(self, account_id: str, region: str | None, type_name: str, attribute: str,
                        value: str) -> StoredResource | None:
         """A resource whose attribute (e.g. a role's Arn) equals `value`; region None = any region."""
-        sql = (f"SELECT {_COLUMNS} FROM local_resources WHERE account_id=? AND type_name=? "
-               "AND json_extract(attributes, ?) = ?")
-        args: list[Any] = [account_id, type_name, f'$."{attribute}"', value]
+        if attribute == "Arn":  # the indexed expression (local_resources_by_arn), spelled alike
+            sql = (f"SELECT {_COLUMNS} FROM local_resources WHERE account_id=? AND type_name=? "
+                   "AND json_extract(attributes, '$.\"Arn\"') = ?")
+            args: list[Any] = [account_id, type_name, value]
+        else:
+            sql = (f"SELECT {_COLUMNS} FROM local_resources WHERE account_id=? AND type_name=? "
+                   "AND json_extract(attributes, ?) = ?")
+            args = [account_id, type_name, f'$."{attribute}"', value]
         if region is not None:
             sql += " AND region=?"
             args.append(region)
