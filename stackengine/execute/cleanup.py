@@ -11,8 +11,12 @@ from stackengine.state.base import ResourceState, ResourceStatus, StackRecord, S
 def delete_all(run: StackRun, *, retain: set[str], on_create_rollback: bool) -> bool:
     """Delete every resource of the stack (and leftovers) in reverse dependency order."""
     rows = dict(run.resources)
-    deps = {k: r.depends_on for k, r in rows.items()}
-    prerequisites = {k: [m for m in rows if k in deps[m]] for k in rows}
+    # A resource is deleted after everything that depends on it.
+    prerequisites: dict[str, list[str]] = {k: [] for k in rows}
+    for dependent in sorted(rows):
+        for dependency in rows[dependent].depends_on:
+            if dependency in prerequisites and dependent not in prerequisites[dependency]:
+                prerequisites[dependency].append(dependent)
     order = sorted(rows)
 
     def work(logical_id: str) -> bool:
