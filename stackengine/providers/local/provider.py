@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 from stackengine.providers.local import formats
+from stackengine.providers.local.custom_stand_ins import custom_stand_in
 from stackengine.providers.local.dynamic_refs import resolve_dynamic_references
 from stackengine.providers.local.naming import NameRule, generate_name, seeded_rng
 from stackengine.providers.local.rules import (RuleContext, derived_vars, run_delete_rules,
@@ -196,11 +197,15 @@ class LocalProvider:
 
     def custom_attribute(self, type_name: str, physical_id: str, attribute: str) -> str | None:
         """`Fn::GetAtt` of a custom resource: on AWS its function's `Data` answers; offline the
-        function cannot run, so a stable stand-in (`<physical id>-<attribute>`) lets the stack
-        deploy. None for other types, whose attributes come from their schema."""
+        function cannot run, so a stable stand-in of the kind the attribute's name denotes
+        (`custom_stand_ins`) lets the stack deploy. None for other types, whose attributes come
+        from their schema."""
         if not self._is_custom(type_name):
             return None
-        return f"{physical_id}-{attribute}"
+        found = self.store.find_by_id(type_name, physical_id)
+        account, region = ((found[0].account_id, found[0].region) if found
+                           else (self.default_account_id, self.default_region))
+        return custom_stand_in(account, region, physical_id, attribute)
 
     # -- helpers the engine and the CLI use -------------------------------------------------
 
