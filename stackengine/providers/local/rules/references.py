@@ -46,6 +46,8 @@ REFERENCES: dict[str, dict[str, tuple[tuple[str, ...], str, str, str]]] = {
     "AWS::EC2::SecurityGroupEgress": {"GroupId": _SG},
     "AWS::EC2::VPCEndpoint": {"VpcId": _VPC},
     "AWS::ElasticLoadBalancingV2::LoadBalancer": {"Subnets": _SUBNET, "SecurityGroups": _SG},
+    "AWS::ElasticLoadBalancing::LoadBalancer": {"Subnets": _SUBNET},
+    "AWS::EFS::MountTarget": {"SubnetId": _SUBNET, "SecurityGroups": _SG},
     "AWS::ElasticLoadBalancingV2::TargetGroup": {"VpcId": _VPC},
     "AWS::RDS::DBSubnetGroup": {"SubnetIds": _SUBNET},
     "AWS::ElastiCache::SubnetGroup": {"SubnetIds": _SUBNET},
