@@ -3,7 +3,8 @@ not, with the reason. Not collected by pytest (it takes ~10 s per 200 templates)
 
     python tests/providers/local/corpus_local.py [../shared/corpus/cfn-templates] [substring]
 
-Parameters are filled from defaults/AllowedValues/type-valid values, with VPC, subnet and
+Parameters are filled from defaults/AllowedValues/type-valid values, re-chosen where the template's
+Rules refuse the first choice (`fill_parameters_for_rules`), with VPC, subnet and
 security-group IDs taken from the emulated account (`LocalProvider.account_parameter_values`);
 SSM-typed parameters resolve through `LocalProvider.ssm_lookup` (wired here until the engine does).
 """
@@ -22,7 +23,7 @@ sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "..", "..")))
 import stackengine.render as render  # noqa: E402
 from stackengine.engine import Engine, EngineConfig, StackRequest  # noqa: E402
 from stackengine.template.decode import decode_text  # noqa: E402
-from stackengine.template.fill import fill_parameters  # noqa: E402
+from stackengine.intrinsics.rule_fill import fill_parameters_for_rules  # noqa: E402
 
 CAPS = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
 _current: dict[str, object] = {}
@@ -59,7 +60,7 @@ def run(root: str, needle: str = "") -> int:
                 document = decode_text(handle.read(), path)
             declared = document.data.get("Parameters") if isinstance(document.data, dict) else None
             given = provider.account_parameter_values(declared, "123456789012", "us-east-1")  # type: ignore[attr-defined]
-            outcome = engine.deploy(StackRequest(path, name, fill_parameters(declared, given),
+            outcome = engine.deploy(StackRequest(path, name, fill_parameters_for_rules(document.data, given),
                                                  capabilities=CAPS))
             if outcome.record is None or outcome.failed:
                 counts["deploy failed"] += 1
