@@ -10,13 +10,14 @@ because resources such as EFS mount targets and load balancers refuse two subnet
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from stackengine.template.parameters import compile_java_regex
 
 Json = Any
 
-# Pools of the account: "vpc", "subnet", "security-group", "availability-zone".
+# Pools of the account: "vpc", "subnet", "security-group", "route-table", "availability-zone".
 Pools = Mapping[str, list[str]]
 
 TYPED_POOLS: dict[str, str] = {
@@ -34,26 +35,42 @@ NAMED_POOLS: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = tuple(
         (r"(.*Subnet|subnet)(Id|ID)?\d*", r"(.*Subnet|subnet)(s|Ids|IDs|IdList|List)\d*", "subnet"),
         (r"(.*(Vpc|VPC)|vpc)(Id|ID)?", r"(.*(Vpc|VPC)|vpc)(s|Ids|IDs)", "vpc"),
         (r"(.*(SecurityGroup|SG)|sg)(Id|ID)?\d*", r"(.*(SecurityGroup|SG)|sg)(s|Ids|IDs)", "security-group"),
+        (r".*RouteTable(Id|ID)?\d*", r".*RouteTable(s|Ids|IDs)", "route-table"),
     ))
 
 TYPED_LIST_SIZE = 2  # typed lists: two members (templates mostly want "at least two AZs")
 NAMED_LIST_SIZE = 4  # like `fill_value`'s untyped lists: templates Fn::Select the first few
 
 
-def _pool_for(spec: Mapping[str, Json], name: str) -> tuple[str, bool, int] | None:
-    """(pool, is a list, list size) for one parameter, or None when it names nothing we hold."""
+@dataclass(frozen=True)
+class _Shape:
+    """How a parameter is filled from a pool: the list sizes to try in order (1: a single ID),
+    and whether AllowedPattern applies to the whole comma-joined value (a String) or to each
+    member (a list type)."""
+
+    pool: str
+    sizes: tuple[int, ...]
+    whole: bool
+
+
+def _shape_for(spec: Mapping[str, Json], name: str) -> _Shape | None:
+    """How to fill one parameter from the account, or None when it names nothing we hold."""
     type_ = str(spec.get("Type", ""))
     many = type_.startswith("List<")
     pool = TYPED_POOLS.get(type_[5:-1] if many else type_)
     if pool is not None:
-        return pool, many, TYPED_LIST_SIZE
+        return _Shape(pool, (TYPED_LIST_SIZE,) if many else (1,), whole=False)
     if "AllowedValues" in spec:
         return None
     for single, plural, named in NAMED_POOLS:
         if type_ == "String" and single.fullmatch(name):
-            return named, False, 1
+            return _Shape(named, (1,), whole=True)
         if type_ == "CommaDelimitedList" and plural.fullmatch(name):
-            return named, True, NAMED_LIST_SIZE
+            return _Shape(named, (NAMED_LIST_SIZE,), whole=False)
+        # A String with a plural name holds a comma-separated list only when its pattern says
+        # what it holds (`^(rtb-...)(,rtb-...)*$`); without one it may be a count.
+        if type_ == "String" and plural.fullmatch(name) and "AllowedPattern" in spec:
+            return _Shape(named, (NAMED_LIST_SIZE, 1), whole=True)
     return None
 
 
@@ -77,16 +94,15 @@ def account_parameter_values(declared: Json, pools: Pools) -> dict[str, str]:
     for name, spec in declared.items():
         if not isinstance(spec, Mapping) or "Default" in spec:
             continue
-        found = _pool_for(spec, str(name))
-        members = pools.get(found[0], []) if found else []
-        if found is None or not members:
+        shape = _shape_for(spec, str(name))
+        members = pools.get(shape.pool, []) if shape else []
+        if shape is None or not members:
             continue
-        _, many, size = found
-        if many:
+        for size in shape.sizes:
             value = ",".join(members[(turn + i) % len(members)] for i in range(min(size, len(members))))
-        else:
-            value = members[turn % len(members)]
-        if all(_fits_pattern(v, spec) for v in value.split(",")):
-            values[str(name)] = value
-            turn += 1
+            parts = [value] if shape.whole else value.split(",")
+            if all(_fits_pattern(part, spec) for part in parts):
+                values[str(name)] = value
+                turn += 1
+                break
     return values

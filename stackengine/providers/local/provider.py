@@ -264,8 +264,9 @@ class LocalProvider:
         return self.store.put_object(bucket, key, body).etag
 
     def ensure_defaults(self, account_id: str, region: str, partition: str = "aws") -> None:
-        """Every account has a default VPC with a subnet per AZ and a default security group, as
-        in AWS, so templates that take a VPC or subnet ID have something real to point at."""
+        """Every account has a default VPC with a subnet per AZ, a default security group and a
+        main route table, as in AWS, so templates that take their IDs have something real to
+        point at."""
         key = (account_id, region)
         if key in self._seeded:
             return
@@ -282,6 +283,7 @@ class LocalProvider:
             self._seed(stack, "AWS::EC2::SecurityGroup", "DefaultSecurityGroup",
                        {"GroupName": "default", "GroupDescription": "default VPC security group",
                         "VpcId": vpc})
+            self._seed(stack, "AWS::EC2::RouteTable", "DefaultRouteTable", {"VpcId": vpc})  # the main one
             self._seeded.add(key)
 
     def default_ids(self, account_id: str, region: str) -> dict[str, str]:
@@ -301,7 +303,7 @@ class LocalProvider:
         subnets = sorted((k, v) for k, v in ids.items() if k.startswith("DefaultSubnet"))
         return account_parameter_values(declared, {
             "vpc": [ids["DefaultVpc"]], "subnet": [v for _, v in subnets],
-            "security-group": [ids["DefaultSecurityGroup"]],
+            "security-group": [ids["DefaultSecurityGroup"]], "route-table": [ids["DefaultRouteTable"]],
             "availability-zone": availability_zones(region)})
 
     # -- internals --------------------------------------------------------------------------

@@ -96,3 +96,21 @@ def test_filled_subnet_list_serves_one_mount_target_per_zone(tmp_path) -> None:
     reasons = [e.reason for e in engine.events("efs") if e.reason]
     assert outcome.record is not None and not outcome.failed, reasons
     assert "DELETE_COMPLETE" in str(engine.delete_stack("efs").status)
+
+
+def test_route_table_ids_in_a_string_are_the_accounts_main_route_table(tmp_path) -> None:
+    provider = LocalProvider(str(tmp_path / "state.db"))
+    declared = {"RouteTableIds": {
+        "Type": "String",
+        "AllowedPattern": r"^(rtb-[0-9a-f]{17})$|^((rtb-[0-9a-f]{17}(,|, ))*rtb-[0-9a-f]{17})$"}}
+    values = provider.account_parameter_values(declared, "123456789012", "us-east-1")
+    main = provider.default_ids("123456789012", "us-east-1")["DefaultRouteTable"]
+    assert values == {"RouteTableIds": main}
+    assert provider.read("AWS::EC2::RouteTable", main) is not None
+    # a String whose pattern admits one ID only is given one; a list where the pattern lists
+    pools = {"route-table": ["rtb-0123456789abcdef0", "rtb-0123456789abcdef1"]}
+    single = {"RouteTableIds": {"Type": "String", "AllowedPattern": "^rtb-[0-9a-f]{17}$"}}
+    assert account_parameter_values(single, pools) == {"RouteTableIds": "rtb-0123456789abcdef0"}
+    assert account_parameter_values(declared, pools) == {"RouteTableIds": ",".join(pools["route-table"])}
+    # without a pattern a plural String may be a count, not IDs
+    assert account_parameter_values({"RouteTables": {"Type": "String"}}, pools) == {}
