@@ -1,14 +1,22 @@
 """Stand-in parameter values for smoke tests (`--fill-parameters`): every parameter without a
 value gets its Default, else its first AllowedValue, else a value valid for its type and
-constraints. SSM-typed parameters get a type-valid value through `sample_ssm_lookup`."""
+constraints. SSM-typed parameters get a type-valid value through `sample_ssm_lookup`.
+
+Those first choices can break the template's Rules (two Yes/No switches both defaulting to No,
+with a rule that one must be Yes). `satisfy_rules` then re-chooses, among the values each parameter
+could take, for the parameters a failing assertion names. Evaluating an assertion needs the
+intrinsics, a layer above this one, so the caller passes the check in."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from stackengine.diagnostics import TemplatePath
 
 from stackengine.template.parameters import _EXAMPLES, PARAMETER_TYPES, compile_java_regex
-from stackengine.template.regex_sample import sample
+from stackengine.template.regex_sample import sample, sample_alternatives
 from stackengine.values import as_string
 
 Json = Any
@@ -120,3 +128,97 @@ def sample_ssm_lookup(declared: Json) -> Any:
         return samples.get(name)
 
     return lookup
+
+
+# Values -> the template paths of the Rules assertions that fail for them.
+FailingAssertions = Callable[[Mapping[str, str]], Sequence[TemplatePath]]
+
+RULE_SEARCH_BUDGET = 256  # rule checks per fill: enough for a few switches, bounded for big lists
+
+
+def _referenced_parameters(node: Json) -> Iterator[str]:
+    """Parameter names an assertion reads: `Ref` and the first argument of `Fn::ValueOf`."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                yield value
+            elif key == "Fn::ValueOf" and isinstance(value, list) and value and isinstance(value[0], str):
+                yield value[0]
+            yield from _referenced_parameters(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _referenced_parameters(item)
+
+
+def rule_parameters(rules: Json, path: TemplatePath) -> list[str]:
+    """The parameters named by the assertion at `path` (`Rules.<name>.Assertions.<i>`) and by its
+    rule's RuleCondition, in first-use order."""
+    if len(path) < 2 or not isinstance(rules, Mapping) or not isinstance(rules.get(path[1]), Mapping):
+        return []
+    rule = rules[path[1]]
+    node: Json = rule.get("Assertions")
+    for part in path[3:4]:
+        node = node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+    return list(dict.fromkeys([*_referenced_parameters(rule.get("RuleCondition")),
+                               *_referenced_parameters(node)]))
+
+
+def parameter_candidates(spec: Mapping[str, Json], current: str) -> list[str]:
+    """Every value worth trying for one parameter, the current one first: its AllowedValues, or
+    its Default, a type-valid stand-in, the empty string and a sample of each alternative of its
+    AllowedPattern, each only if the constraints allow."""
+    allowed = spec.get("AllowedValues")
+    if isinstance(allowed, list) and allowed:
+        options = [as_string(v) or str(v) for v in allowed]
+    else:
+        stand_in = fill_value({k: v for k, v in spec.items() if k != "Default"})
+        default = spec.get("Default")
+        pattern = spec.get("AllowedPattern")
+        tries: list[str | None] = [as_string(default) if default is not None else None, stand_in, "",
+                                   *(_pattern_alternatives(pattern) if isinstance(pattern, str) else [])]
+        options = [o for o in tries if o is not None and _fits(o, spec)]
+    return list(dict.fromkeys([current, *options]))
+
+
+def _pattern_alternatives(pattern: str) -> list[str]:
+    try:
+        return sample_alternatives(compile_java_regex(pattern).pattern)
+    except re.error:
+        return []
+
+
+def satisfy_rules(declared: Json, rules: Json, values: Mapping[str, str], fixed: frozenset[str] | set[str],
+                  failing: FailingAssertions, budget: int = RULE_SEARCH_BUDGET) -> dict[str, str]:
+    """`values` with the parameters that failing assertions name re-chosen (never those in `fixed`:
+    values the user or the account gave) so that fewer assertions fail, one assertion at a time.
+    When no choice helps, the values are returned as they are and the rule will say why."""
+    chosen = dict(values)
+    if not isinstance(declared, Mapping) or not isinstance(rules, Mapping):
+        return chosen
+    failures = list(failing(chosen))
+    calls = 1
+    stuck: set[TemplatePath] = set()
+    while calls < budget:
+        target = next((p for p in failures if tuple(p) not in stuck), None)
+        if target is None:
+            break
+        names = [n for n in rule_parameters(rules, tuple(target))
+                 if n not in fixed and isinstance(declared.get(n), Mapping)
+                 and (n in chosen or "Default" in declared[n])]
+        choices = [parameter_candidates(declared[n], chosen[n] if n in chosen else
+                                        as_string(declared[n]["Default"]) or "") for n in names]
+        improved = False
+        for combination in itertools.islice(itertools.product(*choices), 1, None):  # 0: as is
+            if calls >= budget:
+                break
+            # a parameter left at its Default stays unset, as the first fill left it
+            trial = {**chosen, **{n: v for n, v in zip(names, combination)
+                                  if n in chosen or v != as_string(declared[n].get("Default"))}}
+            calls += 1
+            after = list(failing(trial))
+            if tuple(target) not in map(tuple, after) and len(after) < len(failures):
+                chosen, failures, improved = trial, after, True
+                break
+        if not improved:
+            stuck.add(tuple(target))
+    return chosen

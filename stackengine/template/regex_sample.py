@@ -46,6 +46,30 @@ def sample(pattern: str, *, min_length: int = 0) -> str | None:
         return None
 
 
+def sample_alternatives(pattern: str) -> list[str]:
+    """One matching string per top-level alternative of `pattern` (`^$|^arn:...$` gives "" and
+    an ARN), for callers that need a choice `sample`'s first alternative does not give."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return []
+    items = list(parsed)
+    # The parser factors a shared prefix out of the alternatives (`^$|^arn` is `^(?:$|arn)`), so
+    # the alternation is the first top-level BRANCH, with the items around it shared.
+    at = next((i for i, (op, _) in enumerate(items) if op is sre_constants.BRANCH), None)
+    variants = ([items] if at is None else
+                [items[:at] + list(branch) + items[at + 1:] for branch in items[at][1][1]])
+    found: list[str] = []
+    for variant in variants:
+        try:
+            text = _emit(variant, 0)
+            if re.fullmatch(pattern, text) and text not in found:
+                found.append(text)
+        except (ValueError, RecursionError, re.error):
+            continue
+    return found
+
+
 def _emit(items: Any, extra: int) -> str:
     out: list[str] = []
     for op, arg in items:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from stackengine.render import ProcessedTemplate, RenderOptions, process
 from stackengine.template.decode import load_file
-from stackengine.template.fill import fill_parameters, sample_ssm_lookup
+from stackengine.intrinsics.rule_fill import fill_parameters_for_rules
+from stackengine.template.fill import sample_ssm_lookup
 
 CORPUS = Path(os.environ.get("STACKENGINE_CORPUS",
                              Path(__file__).resolve().parents[2].parent / "shared" / "corpus"))
@@ -26,9 +27,10 @@ def corpus_files(*folders: str) -> list[str]:
 
 
 def render_corpus_file(relative: str) -> ProcessedTemplate:
-    """Render with parameters filled from defaults, AllowedValues or type-valid stand-ins."""
+    """Render with parameters filled from defaults, AllowedValues or type-valid stand-ins, chosen
+    so that the template's Rules hold where some choice makes them hold."""
     document = load_file(str(CORPUS / relative))
     declared = document.data.get("Parameters") if isinstance(document.data, dict) else None
-    options = RenderOptions(stack_name="corpus", parameters=fill_parameters(declared, {}),
+    options = RenderOptions(stack_name="corpus", parameters=fill_parameters_for_rules(document.data, {}),
                             ssm_lookup=sample_ssm_lookup(declared))
     return process(document, options)

@@ -16,12 +16,15 @@ from typing import Any, Callable, Mapping, Sequence
 
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 from stackengine.providers.local import formats
+from stackengine.providers.local.account_values import account_parameter_values
+from stackengine.providers.local.custom_stand_ins import custom_stand_in
 from stackengine.providers.local.dynamic_refs import resolve_dynamic_references
 from stackengine.providers.local.naming import NameRule, generate_name, seeded_rng
 from stackengine.providers.local.rules import (RuleContext, derived_vars, run_delete_rules,
                                                run_write_rules)
 from stackengine.providers.local.schema_check import check_properties, format_problems
 from stackengine.providers.local.store import AccountStore, NameTaken, Snapshot, StoredResource
+from stackengine.regions import availability_zones
 from stackengine.sqlite_db import Database
 
 Json = Any
@@ -210,11 +213,15 @@ class LocalProvider:
 
     def custom_attribute(self, type_name: str, physical_id: str, attribute: str) -> str | None:
         """`Fn::GetAtt` of a custom resource: on AWS its function's `Data` answers; offline the
-        function cannot run, so a stable stand-in (`<physical id>-<attribute>`) lets the stack
-        deploy. None for other types, whose attributes come from their schema."""
+        function cannot run, so a stable stand-in of the kind the attribute's name denotes
+        (`custom_stand_ins`) lets the stack deploy. None for other types, whose attributes come
+        from their schema."""
         if not self._is_custom(type_name):
             return None
-        return f"{physical_id}-{attribute}"
+        found = self.store.find_by_id(type_name, physical_id)
+        account, region = ((found[0].account_id, found[0].region) if found
+                           else (self.default_account_id, self.default_region))
+        return custom_stand_in(account, region, physical_id, attribute)
 
     # -- helpers the engine and the CLI use -------------------------------------------------
 
@@ -271,8 +278,9 @@ class LocalProvider:
         return self.store.put_object(bucket, key, body).etag
 
     def ensure_defaults(self, account_id: str, region: str, partition: str = "aws") -> None:
-        """Every account has a default VPC with a subnet per AZ and a default security group, as
-        in AWS, so templates that take a VPC or subnet ID have something real to point at."""
+        """Every account has a default VPC with a subnet per AZ, a default security group and a
+        main route table, as in AWS, so templates that take their IDs have something real to
+        point at."""
         key = (account_id, region)
         if key in self._seeded:
             return
@@ -282,13 +290,14 @@ class LocalProvider:
             stack = StackRef("", "", account_id, region, partition)
             vpc = self._seed(stack, "AWS::EC2::VPC", "DefaultVpc",
                              {"CidrBlock": "172.31.0.0/16", "EnableDnsSupport": True})
-            for index, letter in enumerate("abc"):
-                self._seed(stack, "AWS::EC2::Subnet", f"DefaultSubnet{letter.upper()}",
+            for index, zone in enumerate(availability_zones(region)):
+                self._seed(stack, "AWS::EC2::Subnet", f"DefaultSubnet{zone[-1].upper()}",
                            {"VpcId": vpc, "CidrBlock": f"172.31.{index * 16}.0/20",
-                            "AvailabilityZone": f"{region}{letter}", "MapPublicIpOnLaunch": True})
+                            "AvailabilityZone": zone, "MapPublicIpOnLaunch": True})
             self._seed(stack, "AWS::EC2::SecurityGroup", "DefaultSecurityGroup",
                        {"GroupName": "default", "GroupDescription": "default VPC security group",
                         "VpcId": vpc})
+            self._seed(stack, "AWS::EC2::RouteTable", "DefaultRouteTable", {"VpcId": vpc})  # the main one
             self._seeded.add(key)
 
     def default_ids(self, account_id: str, region: str) -> dict[str, str]:
@@ -300,34 +309,16 @@ class LocalProvider:
     def account_parameter_values(self, declared: Any, account_id: str,
                                  region: str) -> dict[str, str]:
         """Values from the emulated account for the template's AWS-specific parameters without a
-        Default (VPC, subnet, security group IDs, AZ names): what `--fill-parameters` should use,
-        so filled IDs name things that exist. Lists get distinct members (one per AZ)."""
+        Default (VPC, subnet, security group IDs, AZ names; by type or by name, `account_values`):
+        what `--fill-parameters` should use, so filled IDs name things that exist."""
         if not isinstance(declared, Mapping):
             return {}
         ids = self.default_ids(account_id, region)
-        subnets = [ids[f"DefaultSubnet{x}"] for x in "ABC"]
-        zones = [f"{region}{x}" for x in "abc"]
-        pools: dict[str, list[str]] = {
-            "AWS::EC2::VPC::Id": [ids["DefaultVpc"]], "AWS::EC2::Subnet::Id": subnets,
-            "AWS::EC2::SecurityGroup::Id": [ids["DefaultSecurityGroup"]],
-            "AWS::EC2::AvailabilityZone::Name": zones,
-        }
-        values: dict[str, str] = {}
-        turn = 0
-        for name, spec in declared.items():
-            if not isinstance(spec, Mapping) or "Default" in spec:
-                continue
-            type_ = str(spec.get("Type", ""))
-            many = type_.startswith("List<")
-            pool = pools.get(type_[5:-1] if many else type_)
-            if pool is None:
-                continue
-            if many:
-                values[str(name)] = ",".join(pool[(turn + i) % len(pool)] for i in range(min(2, len(pool))))
-            else:
-                values[str(name)] = pool[turn % len(pool)]
-            turn += 1
-        return values
+        subnets = sorted((k, v) for k, v in ids.items() if k.startswith("DefaultSubnet"))
+        return account_parameter_values(declared, {
+            "vpc": [ids["DefaultVpc"]], "subnet": [v for _, v in subnets],
+            "security-group": [ids["DefaultSecurityGroup"]], "route-table": [ids["DefaultRouteTable"]],
+            "availability-zone": availability_zones(region)})
 
     # -- internals --------------------------------------------------------------------------
 

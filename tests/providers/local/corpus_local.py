@@ -3,9 +3,13 @@ not, with the reason. Not collected by pytest (it takes ~10 s per 200 templates)
 
     python tests/providers/local/corpus_local.py [../shared/corpus/cfn-templates] [substring]
 
-Parameters are filled from defaults/AllowedValues/type-valid values, with VPC, subnet and
+Parameters are filled from defaults/AllowedValues/type-valid values, re-chosen where the template's
+Rules refuse the first choice (`fill_parameters_for_rules`), with VPC, subnet and
 security-group IDs taken from the emulated account (`LocalProvider.account_parameter_values`);
 SSM-typed parameters resolve through `LocalProvider.ssm_lookup` (wired here until the engine does).
+A template that imports names another corpus template exports gets that exporter deployed first in
+the same account (stack name and parameters chosen so the names match, `corpus_exports`), and
+deleted after it.
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "..", "..")))
 
 import stackengine.render as render  # noqa: E402
+from corpus_exports import Exporter, plan_exporters, template_exports  # noqa: E402
 from stackengine.engine import Engine, EngineConfig, StackRequest  # noqa: E402
 from stackengine.template.decode import decode_text  # noqa: E402
-from stackengine.template.fill import fill_parameters  # noqa: E402
+from stackengine.intrinsics.rule_fill import fill_parameters_for_rules  # noqa: E402
 
 CAPS = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
+ACCOUNT, REGION = "123456789012", "us-east-1"
+PSEUDO = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
+          "AWS::URLSuffix": "amazonaws.com"}
 _current: dict[str, object] = {}
 _process = render.process
 
@@ -42,10 +50,38 @@ def _failure_reasons(engine: Engine, stack: str) -> list[str]:
             if e.reason and "FAILED" in str(e.status) and "following resource" not in e.reason]
 
 
+def _decoded(path: str) -> object:
+    with open(path, encoding="utf-8") as handle:
+        return decode_text(handle.read(), path).data
+
+
+def _exporters(files: list[str]) -> list[Exporter]:
+    found = []
+    for path in files:
+        try:
+            exporter = template_exports(path, _decoded(path))
+        except Exception:  # noqa: BLE001 - a template that does not decode exports nothing
+            continue
+        if exporter is not None:
+            found.append(exporter)
+    return found
+
+
+def _deploy(engine: Engine, path: str, data: object, stack: str, given: dict[str, str]) -> bool:
+    """Deploy one template with filled parameters; `given` wins over the filled values."""
+    declared = data.get("Parameters") if isinstance(data, dict) else None
+    account = engine.provider.account_parameter_values(declared, ACCOUNT, REGION)  # type: ignore[attr-defined]
+    parameters = fill_parameters_for_rules(data, {**account, **given})
+    outcome = engine.deploy(StackRequest(path, stack, parameters, capabilities=CAPS))
+    return outcome.record is not None and not outcome.failed
+
+
 def run(root: str, needle: str = "") -> int:
     render.process = _process_with_ssm
-    files = sorted(os.path.join(d, f) for d, _, names in os.walk(root) for f in names
-                   if f.endswith((".yaml", ".yml", ".json", ".template")) and needle in os.path.join(d, f))
+    every = sorted(os.path.join(d, f) for d, _, names in os.walk(root) for f in names
+                   if f.endswith((".yaml", ".yml", ".json", ".template")))
+    files = [f for f in every if needle in f]
+    exporters = _exporters(every)
     tmp = tempfile.mkdtemp()
     counts: collections.Counter[str] = collections.Counter()
     for i, path in enumerate(files):
@@ -54,18 +90,35 @@ def run(root: str, needle: str = "") -> int:
         _current["provider"] = provider
         name = f"corpus{i}"
         relative = os.path.relpath(path, root)
+        deployed: list[str] = []  # exporter stacks, deleted after the importer
         try:
-            with open(path, encoding="utf-8") as handle:
-                document = decode_text(handle.read(), path)
-            declared = document.data.get("Parameters") if isinstance(document.data, dict) else None
-            given = provider.account_parameter_values(declared, "123456789012", "us-east-1")  # type: ignore[attr-defined]
-            outcome = engine.deploy(StackRequest(path, name, fill_parameters(declared, given),
-                                                 capabilities=CAPS))
-            if outcome.record is None or outcome.failed:
+            data = _decoded(path)
+            # Imports: deploy the corpus templates that export the names first, as on AWS.
+            plan = plan_exporters(path, data, {}, exporters, PSEUDO)
+            if plan.missing:
+                print(f"{relative}: note: no corpus template exports a name like {', '.join(plan.missing)}")
+            ready = [] if plan.missing else plan.exporters
+            failed = None
+            for exporter in ready:
+                if not _deploy(engine, exporter.path, _decoded(exporter.path), exporter.stack_name,
+                               exporter.parameters):
+                    failed = exporter
+                    break
+                deployed.append(exporter.stack_name)
+            if failed is not None:
+                counts["deploy failed"] += 1
+                reasons = "; ".join(_failure_reasons(engine, failed.stack_name))
+                print(f"{relative}: deploy: exporter {os.path.relpath(failed.path, root)}: {reasons[:300]}")
+                continue
+            given = {} if plan.missing else plan.importer_parameters
+            if not _deploy(engine, path, data, name, given):
                 counts["deploy failed"] += 1
                 print(f"{relative}: deploy: {'; '.join(_failure_reasons(engine, name))[:300]}")
                 continue
             deleted = engine.delete_stack(name)
+            for stack in reversed(deployed):  # importer first: AWS refuses to delete a used export
+                if "DELETE_COMPLETE" in str(deleted.status):
+                    deleted = engine.delete_stack(stack)
             if "DELETE_COMPLETE" not in str(deleted.status):
                 counts["delete failed"] += 1
                 print(f"{relative}: delete: {'; '.join(_failure_reasons(engine, name))[:300]}")

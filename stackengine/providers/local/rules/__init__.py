@@ -7,7 +7,7 @@ below is explicit on purpose (no discovery magic), so adding a service is one im
 from __future__ import annotations
 
 from stackengine.providers.local.rules import (  # noqa: F401  (imported to register)
-    arns, dependencies, dynamodb, ec2, iam, lambda_, names, references, s3, sqs)
+    arns, dependencies, dynamodb, ec2, efs, iam, lambda_, names, references, s3, sqs)
 from stackengine.providers.local.rules.base import (DELETE_RULES, DERIVE, WRITE_RULES, RuleContext,
                                                     Json)
 

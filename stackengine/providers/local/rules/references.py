@@ -21,6 +21,8 @@ _INSTANCE = (("AWS::EC2::Instance",), "The instance ID '{id}' does not exist", "
 _VOLUME = (("AWS::EC2::Volume",), "The volume '{id}' does not exist.", "EC2", "InvalidVolume.NotFound")
 _NAT = (("AWS::EC2::NatGateway",), "The natGateway ID '{id}' does not exist", "EC2",
         "InvalidNatGatewayID.NotFound")
+_PCX = (("AWS::EC2::VPCPeeringConnection",), "The vpcPeeringConnection ID '{id}' does not exist", "EC2",
+        "InvalidVpcPeeringConnectionID.NotFound")
 _REST_API = (("AWS::ApiGateway::RestApi",), "Invalid API identifier specified {account}:{id}",
              "ApiGateway", "NotFoundException")
 _HTTP_API = (("AWS::ApiGatewayV2::Api",), "Invalid API identifier specified {id}", "ApiGatewayV2",
@@ -35,7 +37,7 @@ REFERENCES: dict[str, dict[str, tuple[tuple[str, ...], str, str, str]]] = {
     "AWS::EC2::InternetGateway": {},
     "AWS::EC2::VPCGatewayAttachment": {"VpcId": _VPC, "InternetGatewayId": _IGW},
     "AWS::EC2::Route": {"RouteTableId": _RTB, "GatewayId": _IGW, "NatGatewayId": _NAT,
-                        "InstanceId": _INSTANCE},
+                        "InstanceId": _INSTANCE, "VpcPeeringConnectionId": _PCX},
     "AWS::EC2::SubnetRouteTableAssociation": {"SubnetId": _SUBNET, "RouteTableId": _RTB},
     "AWS::EC2::NatGateway": {"SubnetId": _SUBNET},
     "AWS::EC2::Instance": {"SubnetId": _SUBNET, "SecurityGroupIds": _SG},
@@ -46,6 +48,8 @@ REFERENCES: dict[str, dict[str, tuple[tuple[str, ...], str, str, str]]] = {
     "AWS::EC2::SecurityGroupEgress": {"GroupId": _SG},
     "AWS::EC2::VPCEndpoint": {"VpcId": _VPC},
     "AWS::ElasticLoadBalancingV2::LoadBalancer": {"Subnets": _SUBNET, "SecurityGroups": _SG},
+    "AWS::ElasticLoadBalancing::LoadBalancer": {"Subnets": _SUBNET},
+    "AWS::EFS::MountTarget": {"SubnetId": _SUBNET, "SecurityGroups": _SG},
     "AWS::ElasticLoadBalancingV2::TargetGroup": {"VpcId": _VPC},
     "AWS::RDS::DBSubnetGroup": {"SubnetIds": _SUBNET},
     "AWS::ElastiCache::SubnetGroup": {"SubnetIds": _SUBNET},
