@@ -173,6 +173,11 @@ class StackRecord:
     description: str | None = None
     # The template/parameters/outputs the running operation started from (for update rollback).
     previous: Mapping[str, Json] | None = None
+    # A nested stack's parent and top-level stack (stack IDs), as describe-stacks shows them.
+    parent_id: str | None = None
+    root_id: str | None = None
+    timeout_in_minutes: int | None = None
+    notification_arns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
