@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping, Protocol
 
+from stackengine.diagnostics import StackEngineError
 from stackengine.state.base import StackRecord, StackStatus
 
 if TYPE_CHECKING:  # the engine imports this package, not the other way round at import time
@@ -39,6 +40,23 @@ class ChildStack:
     timeout_in_minutes: int | None = None
     notification_arns: tuple[str, ...] = ()
     disable_rollback: bool = False
+
+
+class ChildRefused(StackEngineError):
+    """CloudFormation would refuse to create or update the stack as asked."""
+
+
+def _check_declared(child: ChildStack) -> None:
+    """As CreateStack/UpdateStack (and unlike `aws cloudformation deploy`, which drops them),
+    values for parameters the template does not declare are refused."""
+    from stackengine.template.decode import decode_text
+
+    document = decode_text(child.template_body, child.template_file)
+    data = document.data if isinstance(document.data, Mapping) else {}
+    declared = data.get("Parameters") if isinstance(data.get("Parameters"), Mapping) else {}
+    unknown = sorted(set(child.parameters) - set(declared))
+    if unknown:
+        raise ChildRefused(f"Parameters: [{', '.join(unknown)}] do not exist in the template")
 
 
 class StackOperations(Protocol):
@@ -79,6 +97,7 @@ class EngineStacks:
         current = store.get_stack(child.account_id, child.region, child.name)
         if current is not None and current.status in _DEAD:
             engine.delete_stack(child.name)
+        _check_declared(child)
         request = StackRequest(child.template_file, child.name, dict(child.parameters),
                                tuple(child.capabilities), dict(child.tags),
                                template_body=child.template_body)
