@@ -53,7 +53,8 @@ def _check_declared(child: ChildStack) -> None:
 
     document = decode_text(child.template_body, child.template_file)
     data = document.data if isinstance(document.data, Mapping) else {}
-    declared = data.get("Parameters") if isinstance(data.get("Parameters"), Mapping) else {}
+    section = data.get("Parameters")
+    declared: Mapping[str, Any] = section if isinstance(section, Mapping) else {}
     unknown = sorted(set(child.parameters) - set(declared))
     if unknown:
         raise ChildRefused(f"Parameters: [{', '.join(unknown)}] do not exist in the template")

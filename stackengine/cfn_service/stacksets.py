@@ -213,9 +213,13 @@ class StackSets:
     def _preflight(self, record: StackSetRecord, settings: Settings) -> None:
         """Render the template for every instance (or once, without instances) before deploying
         any: a template the stack set cannot use fails the resource with nothing changed."""
-        from stackengine.execute.checks import check_capabilities, required_capabilities
+        from stackengine.execute.checks import (check_capabilities, check_getatt_attributes,
+                                                required_capabilities)
         from stackengine.render import RenderOptions, process
+        from stackengine.specs import default_registry
         from stackengine.template.decode import decode_text
+
+        registry = default_registry()
 
         targets = settings.targets or (Target(record.account_id, record.region),)
         try:
@@ -227,8 +231,20 @@ class StackSets:
                     parameters={**settings.parameters, **dict(target.overrides)}))
                 transform = document.data.get("Transform") if isinstance(document.data, dict) else None
                 transforms = [transform] if isinstance(transform, str) else list(transform or [])
-                check_capabilities(required_capabilities(processed.resources, transforms),
-                                   settings.capabilities)
+                unknown = sorted({r.type for r in processed.resources.values()
+                                  if not r.type.startswith("Custom::") and registry.get(r.type) is None})
+                if unknown:
+                    raise StackEngineError(f"Unrecognized resource types: [{', '.join(unknown)}]")
+                check_getatt_attributes(processed.resources, processed.outputs, registry.get)
+                needed = required_capabilities(processed.resources, transforms)
+                try:
+                    check_capabilities(needed, settings.capabilities)
+                except StackEngineError:
+                    raise _invalid(f"StackSet {settings.name}: the template requires capabilities "
+                                   f"[{', '.join(needed)}]; list them in the stack set's "
+                                   "Capabilities.") from None
+        except ProviderError:
+            raise
         except StackEngineError as exc:
             raise ProviderError(f"StackSet {settings.name}: the template is not valid: {exc}",
                                 "ValidationError") from None
@@ -253,7 +269,10 @@ class StackSets:
         if has_body:
             body = props["TemplateBody"]
             if not isinstance(body, str):
-                raise _invalid(f"StackSet {name}: TemplateBody must be the template's text.")
+                what = (f"a map with key(s) {', '.join(map(str, body))}"
+                        if isinstance(body, Mapping) else type(body).__name__)
+                raise _invalid(f"StackSet {name}: TemplateBody must be the template's text (a "
+                               f"string), not {what}.")
             source = f"<StackSet {name} TemplateBody>"
         else:
             template = self.sources.read(props["TemplateURL"])
