@@ -274,3 +274,46 @@ def test_child_names_are_deterministic_and_fit_the_limit():
     name = child_stack_name(parent, "Logical")
     assert name == child_stack_name(parent, "Logical") != child_stack_name(parent, "Other")
     assert len(name) <= 128 and name[-14] == "-"
+
+
+def test_corpus_vpc_peering_with_its_nested_templates_in_the_emulated_s3(tmp_path):
+    """The solution's main template names its nested templates by a bucket and prefix given as
+    parameters: uploaded there, the whole solution deploys and deletes."""
+    import os
+
+    folder = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "corpus",
+                          "cfn-templates", "Solutions", "VPCPeering", "templates")
+    if not os.path.isdir(folder):
+        pytest.skip("corpus not available")
+    engine = _engine(tmp_path)
+    provider = engine.provider
+    ids = provider.default_ids("123456789012", "us-east-1")  # type: ignore[attr-defined]
+    route_table = tmp_path / "rt.yaml"
+    route_table.write_text("Resources:\n  Rt:\n    Type: AWS::EC2::RouteTable\n"
+                           f"    Properties:\n      VpcId: {ids['DefaultVpc']}\n"
+                           "Outputs:\n  Id:\n    Value: !Ref Rt\n")
+    rt = _outputs(engine.deploy(StackRequest(str(route_table), "rt")).record)["Id"]
+    provider.create(StackRef("", "setup"), "AWS::S3::Bucket", "B",
+                    {"BucketName": "peering-templates"}, "t1")
+    for name in ("VPCPeering-Requester-Setup.cfn.yaml", "VPCPeering-Updates.cfn.yaml"):
+        with open(os.path.join(folder, name), "rb") as handle:
+            provider.put_object("peering-templates", f"solution/templates/{name}",  # type: ignore[attr-defined]
+                                handle.read())
+    parameters = dict(
+        NumberOfRouteTables="1", NumberOfSecurityGroups="1", PeerName="peer",
+        PeerOwnerId="210987654321", PeerRoleARN="arn:aws:iam::210987654321:role/peer",
+        PeerVPCCIDR="10.1.0.0/16", PeerVPCID="vpc-0123456789abcdef0", RouteTableIds=rt,
+        SecurityGroupIds=ids["DefaultSecurityGroup"], VPCID=ids["DefaultVpc"],
+        TemplatesS3BucketName="peering-templates", TemplatesS3BucketRegion="us-east-1",
+        TemplatesS3KeyPrefix="solution/")
+    outcome = engine.deploy(StackRequest(os.path.join(folder, "VPCPeering-Requester.main.cfn.yaml"),
+                                         "peering", parameters, capabilities=CAPS))
+    assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_COMPLETE
+    setup, updates = sorted(_children(engine, outcome.record), key=lambda s: s.name)
+    assert "RequesterSetupStack" in setup.name and "UpdatesStack" in updates.name
+    # the peering connection made by one child is a parameter of the other
+    pcx = _outputs(setup)["VPCPeeringConnectionId"]
+    assert pcx.startswith("pcx-") and {p.name: p.value for p in updates.parameters}[
+        "VPCPeeringConnectionId"] == pcx
+    assert engine.delete_stack("peering").status is StackStatus.DELETE_COMPLETE
+    assert [s.name for s in engine.stacks()] == ["rt"]
