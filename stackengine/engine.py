@@ -605,6 +605,8 @@ def stack_summary_json(record: StackRecord) -> dict[str, Json]:
     out["StackStatus"] = record.status.value
     if record.status_reason:
         out["StackStatusReason"] = record.status_reason
+    if record.parent_id:
+        out["ParentId"], out["RootId"] = record.parent_id, record.root_id or record.parent_id
     out["DriftInformation"] = {"StackDriftStatus": "NOT_CHECKED"}
     return out
 

@@ -96,6 +96,8 @@ class EngineStacks:
         engine = self._engine_for(child.account_id, child.region)
         store = engine.store
         current = store.get_stack(child.account_id, child.region, child.name)
+        if current is not None and (current.status.in_progress or store.pending(current.stack_id)):
+            current = engine.recover(child.name)  # a process died while it ran: settle it first
         if current is not None and current.status in _DEAD:
             engine.delete_stack(child.name)
         _check_declared(child)

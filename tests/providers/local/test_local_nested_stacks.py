@@ -317,3 +317,21 @@ def test_corpus_vpc_peering_with_its_nested_templates_in_the_emulated_s3(tmp_pat
         "VPCPeeringConnectionId"] == pcx
     assert engine.delete_stack("peering").status is StackStatus.DELETE_COMPLETE
     assert [s.name for s in engine.stacks()] == ["rt"]
+
+
+def test_a_repeated_call_with_the_same_token_finds_the_same_child(tmp_path):
+    """Recovery after a crash repeats the provider call with its token: no second child."""
+    from stackengine.cfn_service import CloudFormationService, EngineStacks
+
+    engine = _engine(tmp_path)
+    (tmp_path / "child.yaml").write_text(CHILD)
+    parent = StackRef("top", "arn:aws:cloudformation:us-east-1:123456789012:stack/top/1")
+    service = CloudFormationService(engine.provider, EngineStacks(engine))
+    props = {"TemplateURL": str(tmp_path / "child.yaml"), "Parameters": {"QueueName": "q"}}
+    first = service.create(parent, "AWS::CloudFormation::Stack", "Child", props, "token-1")
+    again = service.create(parent, "AWS::CloudFormation::Stack", "Child", props, "token-1")
+    assert first == again and len(engine.stacks()) == 1
+    assert service.read("AWS::CloudFormation::Stack", first.physical_id) == first
+    service.delete(parent, "AWS::CloudFormation::Stack", "Child", first.physical_id, "token-2")
+    assert service.read("AWS::CloudFormation::Stack", first.physical_id) is None
+    service.delete(parent, "AWS::CloudFormation::Stack", "Child", first.physical_id, "token-3")
