@@ -195,3 +195,24 @@ def test_the_same_stack_set_name_twice_in_one_account_and_region_is_refused(tmp_
     assert any("StackSet common already exists" in r for r in reasons)
     # the first stack set's instances are untouched
     assert len(_instances(engine)) == 4
+
+
+def test_template_url_of_the_emulated_s3_and_tags_reach_the_instances(tmp_path):
+    from stackengine.providers.base import StackRef
+    from stackengine.providers.local import LocalProvider
+
+    provider = LocalProvider(str(tmp_path / "state.db"))
+    provider.create(StackRef("", "setup"), "AWS::S3::Bucket", "B", {"BucketName": "sets"}, "t1")
+    body = "\n".join(line[8:] for line in INSTANCE.splitlines())
+    provider.put_object("sets", "instance.yaml", body.encode())
+    text = TEMPLATE.format(body="").replace(
+        "      TemplateBody: |\n",
+        "      TemplateURL: https://sets.s3.amazonaws.com/instance.yaml\n"
+        "      Tags:\n        - Key: owner\n          Value: platform\n")
+    engine = _engine(tmp_path)
+    outcome = _deploy(engine, tmp_path, text, Regions="us-west-2")
+    assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_COMPLETE
+    instances = _instances(engine)
+    assert sorted(instances) == [(a, "us-west-2") for a in ACCOUNTS]
+    for [stack] in instances.values():
+        assert dict(stack.tags) == {"owner": "platform"}
