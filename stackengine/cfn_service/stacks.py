@@ -114,8 +114,9 @@ class EngineStacks:
                 notification_arns=tuple(child.notification_arns))
             if any(getattr(record, k) != v for k, v in settings.items()):
                 store.put_stack(replace(record, **settings))
-        if cs.execution_status != "AVAILABLE":
-            return engine.stack(child.name)  # nothing changed
+        if cs.execution_status != "AVAILABLE":  # nothing changed: no change set is left behind
+            engine.delete_change_set(child.name, cs.name)
+            return engine.stack(child.name)
         return engine.execute_change_set(child.name, cs.name,
                                           ExecuteOptions(disable_rollback=child.disable_rollback))
 
