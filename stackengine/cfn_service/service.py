@@ -57,14 +57,15 @@ class CloudFormationService:
         handler = self.handlers.get(type_name)
         if handler is None:
             return self.inner.create(stack, type_name, logical_id, properties, token)
-        return handler.create(stack, logical_id, properties, token)
+        return handler.create(stack, logical_id, self._resolved(stack, properties), token)
 
     def update(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
                old: Mapping[str, Json], new: Mapping[str, Json], token: str) -> ResourceResult:
         handler = self.handlers.get(type_name)
         if handler is None:
             return self.inner.update(stack, type_name, logical_id, physical_id, old, new, token)
-        return handler.update(stack, logical_id, physical_id, old, new, token)
+        return handler.update(stack, logical_id, physical_id, old, self._resolved(stack, new),
+                              token)
 
     def delete(self, stack: StackRef, type_name: str, logical_id: str, physical_id: str,
                token: str, *, snapshot: bool = False) -> None:
@@ -79,6 +80,20 @@ class CloudFormationService:
         if handler is None:
             return self.inner.read(type_name, physical_id)
         return handler.read(physical_id)
+
+    def _resolved(self, stack: StackRef, properties: Mapping[str, Json]) -> Mapping[str, Json]:
+        """`{{resolve:ssm:...}}` and the like, from the emulated account, as the local provider
+        resolves them for every other type. A stack set's TemplateBody is left as written: its
+        references are resolved in each instance's own account."""
+        from stackengine.providers.local.dynamic_refs import resolve_dynamic_references
+        from stackengine.providers.local.provider import public_parameter
+
+        rest = {k: v for k, v in properties.items() if k != "TemplateBody"}
+        resolved = resolve_dynamic_references(rest, self.inner.store,  # type: ignore[attr-defined]
+                                              stack, public_parameter)
+        if "TemplateBody" in properties:
+            resolved["TemplateBody"] = properties["TemplateBody"]
+        return dict(resolved)
 
     def supports_snapshot(self, type_name: str) -> bool:
         return type_name not in self.handlers and bool(self.inner.supports_snapshot(type_name))

@@ -335,3 +335,17 @@ def test_a_repeated_call_with_the_same_token_finds_the_same_child(tmp_path):
     service.delete(parent, "AWS::CloudFormation::Stack", "Child", first.physical_id, "token-2")
     assert service.read("AWS::CloudFormation::Stack", first.physical_id) is None
     service.delete(parent, "AWS::CloudFormation::Stack", "Child", first.physical_id, "token-3")
+
+
+def test_template_url_from_a_dynamic_reference(tmp_path):
+    """CloudFormation resolves `{{resolve:ssm:...}}` in TemplateURL when it deploys; deploy's own
+    packaging leaves it alone (it is not a path)."""
+    engine = _engine(tmp_path)
+    provider = engine.provider
+    provider.create(StackRef("", "setup"), "AWS::S3::Bucket", "B", {"BucketName": "tpl"}, "t1")
+    provider.put_object("tpl", "child.yaml", CHILD.encode())  # type: ignore[attr-defined]
+    provider.put_ssm_parameter("123456789012", "us-east-1", "/app/child-url",  # type: ignore[attr-defined]
+                               "s3://tpl/child.yaml")
+    outcome = _deploy(engine, _write(tmp_path, url='"{{resolve:ssm:/app/child-url}}"'))
+    assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_COMPLETE
+    assert _outputs(outcome.record)["QueueArn"].endswith(":demo-queue")
