@@ -117,9 +117,13 @@ class StackSets:
             self.registry.add(record)
         try:
             self._apply(record, settings)
-        except ProviderError:
+        except ProviderError as failure:
             # A failed create leaves no physical resource for the parent to roll back: undo here.
-            self._delete_all(self.registry.get(stack_set_id) or record)
+            try:
+                self._delete_all(self.registry.get(stack_set_id) or record)
+            except ProviderError as cleanup:
+                raise ProviderError(f"{failure.message} Cleaning up also failed: "
+                                    f"{cleanup.message}", failure.code) from None
             raise
         return ResourceResult(stack_set_id, {"StackSetId": stack_set_id})
 
