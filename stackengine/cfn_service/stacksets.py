@@ -289,13 +289,11 @@ class StackSets:
         if props.get("AutoDeployment") is not None and model != "SERVICE_MANAGED":
             raise _invalid(f"StackSet {name}: AutoDeployment applies only to the SERVICE_MANAGED "
                            "permission model.")
-        preferences = props.get("OperationPreferences") or {}
-        tolerance = preferences.get("FailureToleranceCount", 0) if isinstance(preferences, Mapping) else 0
+        targets = self._targets(name, model, props.get("StackInstancesGroup"))
         return Settings(name, body, source, _parameter_list(name, "Parameters",
                                                             props.get("Parameters")),
-                        tuple(capabilities), _tags(name, props.get("Tags")),
-                        self._targets(name, model, props.get("StackInstancesGroup")),
-                        int(tolerance or 0))
+                        tuple(capabilities), _tags(name, props.get("Tags")), targets,
+                        _tolerance(props.get("OperationPreferences"), len(targets)))
 
     def _targets(self, name: str, model: str, groups: Json) -> tuple[Target, ...]:
         from stackengine.regions import is_known_region
@@ -356,6 +354,17 @@ class StackSets:
                   "INTERSECTION": [a for a in in_units if a in accounts],
                   "DIFFERENCE": [a for a in in_units if a not in accounts]}[kind]
         return list(dict.fromkeys(picked))
+
+
+def _tolerance(preferences: Json, targets: int) -> int:
+    """How many instances may fail before the operation fails (OperationPreferences; by default
+    none). The percentage is of all instances, rounded down as AWS rounds it."""
+    if not isinstance(preferences, Mapping):
+        return 0
+    count = preferences.get("FailureToleranceCount")
+    if count is not None:
+        return int(count)
+    return int(preferences.get("FailureTolerancePercentage") or 0) * targets // 100
 
 
 def _invalid(message: str) -> ProviderError:

@@ -216,3 +216,16 @@ def test_template_url_of_the_emulated_s3_and_tags_reach_the_instances(tmp_path):
     assert sorted(instances) == [(a, "us-west-2") for a in ACCOUNTS]
     for [stack] in instances.values():
         assert dict(stack.tags) == {"owner": "platform"}
+
+
+def test_failure_tolerance_lets_the_other_instances_stand(tmp_path):
+    engine = _engine(tmp_path)
+    text = TEMPLATE.format(body=INSTANCE).replace(
+        "      StackInstancesGroup:",
+        "      OperationPreferences:\n        FailureToleranceCount: 1\n      StackInstancesGroup:\n"
+        "        - DeploymentTargets:\n            Accounts: [\"222222222222\"]\n"
+        "          Regions: [us-west-2]\n          ParameterOverrides:\n"
+        "            - ParameterKey: Size\n              ParameterValue: \"not a name!\"")
+    outcome = _deploy(engine, tmp_path, text, Regions="us-east-1")
+    assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_COMPLETE
+    assert sorted(_instances(engine)) == [(a, "us-east-1") for a in ACCOUNTS]
