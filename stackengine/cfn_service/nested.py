@@ -93,6 +93,11 @@ class NestedStacks:
             # The parent's rollback would delete the rolled-back child; the failed resource has
             # no physical ID to roll back, so it is deleted here.
             self.stacks.delete(record)
+        elif record.status is StackStatus.CREATE_FAILED:
+            # Rollback disabled: the child stays for inspection, but the failed resource has no
+            # physical ID, so deleting the parent will not delete it.
+            message += (f" The failed stack {record.name} is kept; delete it with "
+                        f"`stackengine delete {record.name}`.")
         raise ProviderError(message, "GeneralServiceException")
 
     def _failure(self, record: StackRecord, verb: str) -> str:

@@ -349,3 +349,16 @@ def test_template_url_from_a_dynamic_reference(tmp_path):
     outcome = _deploy(engine, _write(tmp_path, url='"{{resolve:ssm:/app/child-url}}"'))
     assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_COMPLETE
     assert _outputs(outcome.record)["QueueArn"].endswith(":demo-queue")
+
+
+def test_with_rollback_disabled_the_failed_child_is_kept_and_named(tmp_path):
+    from stackengine.engine import ExecuteOptions
+
+    engine = _engine(tmp_path, **provider_options(0, ["Queue:create"]))
+    outcome = engine.deploy(StackRequest(_write(tmp_path), "app", {}, capabilities=CAPS),
+                            ExecuteOptions(disable_rollback=True))
+    assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_FAILED
+    [child] = _children(engine, outcome.record)
+    assert child.status is StackStatus.CREATE_FAILED
+    [reason] = _reasons(engine, "app", "Child")
+    assert f"The failed stack {child.name} is kept; delete it with" in reason
