@@ -14,7 +14,7 @@ import hashlib
 from typing import Any, Mapping
 
 from stackengine.cfn_service.sources import TemplateSources
-from stackengine.cfn_service.stacks import ChildStack, StackOperations
+from stackengine.cfn_service.stacks import CAPABILITIES, ChildStack, StackOperations
 from stackengine.diagnostics import StackEngineError
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 from stackengine.state.base import StackRecord, StackStatus
@@ -126,10 +126,13 @@ class NestedStacks:
         # A literal local path was packaged by deploy (relative to the parent's template); one
         # computed at deploy time is relative to the working directory.
         template = self.sources.read(props["TemplateURL"])
+        # As in CloudFormation, the parent's tags and capabilities apply to its nested stacks.
+        inherited = self.stacks.running_settings(parent) if parent is not None else None
         return ChildStack(
             stack.account_id, stack.region, name, template.body, template.source,
             parameters=_parameters(props.get("Parameters")),
-            tags={**(dict(parent.tags) if parent else {}), **_tags(props.get("Tags"))},
+            capabilities=inherited.capabilities if inherited is not None else CAPABILITIES,
+            tags={**(inherited.tags if inherited is not None else {}), **_tags(props.get("Tags"))},
             parent_id=stack.stack_id,
             root_id=(parent.root_id if parent and parent.root_id else stack.stack_id),
             timeout_in_minutes=_timeout(props.get("TimeoutInMinutes")),

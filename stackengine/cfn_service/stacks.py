@@ -72,6 +72,16 @@ class StackOperations(Protocol):
     def failure_reasons(self, record: StackRecord) -> list[str]: ...
     # "LogicalId: reason" of the resources that failed in the stack's last operation.
 
+    def running_settings(self, record: StackRecord) -> StackSettings: ...
+    # The tags and capabilities of the operation running on the stack (a parent's, for its
+    # nested stacks).
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    tags: Mapping[str, str]
+    capabilities: tuple[str, ...]
+
 
 class EngineStacks:
     def __init__(self, engine: Engine) -> None:
@@ -135,3 +145,16 @@ class EngineStacks:
                 if entry not in reasons:
                     reasons.append(entry)
         return list(reversed(reasons))
+
+    def running_settings(self, record: StackRecord) -> StackSettings:
+        """A stack's record gets its new tags and capabilities only once its resources are done,
+        so while it runs they are read from the change set being executed: the one computed
+        against the serial the execution moved past. Otherwise (a rollback after a restart),
+        the stack's own."""
+        from stackengine.plan.changeset import ChangeSet
+
+        for document in self._engine.store.list_change_sets(record.stack_id):
+            cs = ChangeSet.from_json(document)
+            if cs.execution_status == "AVAILABLE" and cs.base_serial == record.serial - 1:
+                return StackSettings(dict(cs.tags), tuple(cs.capabilities))
+        return StackSettings(dict(record.tags), tuple(record.capabilities))

@@ -362,3 +362,27 @@ def test_with_rollback_disabled_the_failed_child_is_kept_and_named(tmp_path):
     assert child.status is StackStatus.CREATE_FAILED
     [reason] = _reasons(engine, "app", "Child")
     assert f"The failed stack {child.name} is kept; delete it with" in reason
+
+
+def test_the_parents_tags_and_capabilities_apply_to_the_child(tmp_path):
+    with_role = CHILD.replace("Outputs:", """\
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+Outputs:""")
+    path = _write(tmp_path, child=with_role)
+    engine = _engine(tmp_path)
+    refused = engine.deploy(StackRequest(path, "app", {}, capabilities=CAPS))
+    assert refused.record is not None and refused.record.status is StackStatus.ROLLBACK_COMPLETE
+    [reason] = _reasons(engine, "app", "Child")
+    assert "Requires capabilities : [CAPABILITY_IAM]" in reason
+
+    engine.delete_stack("app")
+    outcome = engine.deploy(StackRequest(path, "app", {}, ("CAPABILITY_IAM", *CAPS),
+                                         tags={"env": "test"}))
+    assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_COMPLETE
+    [child] = _children(engine, outcome.record)
+    assert dict(child.tags) == {"env": "test", "team": "core"}
+    assert set(child.capabilities) == {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}
