@@ -210,9 +210,17 @@ class Engine:
     def _run(self, record: StackRecord, listener: EventListener | None,
              max_parallel: int | None = None) -> StackRun:
         ref = StackRef(record.name, record.stack_id, record.account_id, record.region)
-        return StackRun(self.store, self.provider, ref, record, schemas=self.schemas,
+        return StackRun(self.store, self._executing_provider(), ref, record, schemas=self.schemas,
                         max_parallel=max_parallel or self.config.max_parallel, listener=listener,
                         replacement_conflict=_custom_name_conflict)
+
+    def _executing_provider(self) -> Provider:
+        """On the local target, CloudFormation's own types (nested stacks, stack sets) are run
+        by the engine itself, as CloudFormation runs them; AWS runs them itself."""
+        if self.config.provider != "local":
+            return self.provider
+        from stackengine.cfn_service import EngineStacks, run_by_cloudformation
+        return run_by_cloudformation(self.provider, EngineStacks(self))
 
     def _new_record(self, name: str) -> StackRecord:
         stack_id = (f"arn:aws:cloudformation:{self.config.region}:{self.config.account_id}:"
@@ -587,13 +595,17 @@ def describe_stack_json(record: StackRecord) -> dict[str, Json]:
     if record.status_reason:
         out["StackStatusReason"] = record.status_reason
     out["DisableRollback"] = record.disable_rollback
-    out["NotificationARNs"] = []
+    out["NotificationARNs"] = list(record.notification_arns)
+    if record.timeout_in_minutes is not None:
+        out["TimeoutInMinutes"] = record.timeout_in_minutes
     if record.capabilities:
         out["Capabilities"] = list(record.capabilities)
     if record.outputs:
         out["Outputs"] = [dict(o) for o in record.outputs]
     out["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(record.tags.items())]
     out["EnableTerminationProtection"] = record.termination_protection
+    if record.parent_id:
+        out["ParentId"], out["RootId"] = record.parent_id, record.root_id or record.parent_id
     out["DriftInformation"] = {"StackDriftStatus": "NOT_CHECKED"}
     return out
 
@@ -610,6 +622,8 @@ def stack_summary_json(record: StackRecord) -> dict[str, Json]:
     out["StackStatus"] = record.status.value
     if record.status_reason:
         out["StackStatusReason"] = record.status_reason
+    if record.parent_id:
+        out["ParentId"], out["RootId"] = record.parent_id, record.root_id or record.parent_id
     out["DriftInformation"] = {"StackDriftStatus": "NOT_CHECKED"}
     return out
 

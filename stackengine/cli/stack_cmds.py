@@ -475,7 +475,8 @@ def describe(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
         return
     rows: list[tuple[str, Any]] = [(k, data[k]) for k in ("StackName", "StackId", "StackStatus", "StackStatusReason",
                                    "Description", "CreationTime", "LastUpdatedTime",
-                                   "EnableTerminationProtection", "DisableRollback")
+                                   "EnableTerminationProtection", "DisableRollback",
+                                   "ParentId", "RootId")
             if k in data]
     rows += [(f"Parameter {p['ParameterKey']}", p["ParameterValue"]) for p in data["Parameters"]]
     rows += [(f"Tag {t['Key']}", t["Value"]) for t in data["Tags"]]

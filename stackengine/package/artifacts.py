@@ -146,8 +146,9 @@ def is_s3_uri(value: Json) -> bool:
 
 
 def is_remote(value: str, spec: ArtifactProperty) -> bool:
-    """Already uploaded: an S3 URI, or for templates an http(s) URL."""
-    if is_s3_uri(value):
+    """Already uploaded: an S3 URI, or for templates an http(s) URL. A dynamic reference
+    (`{{resolve:ssm:...}}`) is resolved by CloudFormation when it deploys: not a path either."""
+    if is_s3_uri(value) or value.startswith("{{resolve:"):
         return True
     return spec.form is Form.TEMPLATE_URL and value.startswith(("http://", "https://"))
 

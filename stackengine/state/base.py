@@ -173,6 +173,12 @@ class StackRecord:
     description: str | None = None
     # The template/parameters/outputs the running operation started from (for update rollback).
     previous: Mapping[str, Json] | None = None
+    # Set by CloudFormation for a stack it runs for a resource (describe-stacks shows them): a
+    # nested stack's parent and top-level stack IDs, and the resource's timeout and topics.
+    parent_id: str | None = None
+    root_id: str | None = None
+    timeout_in_minutes: int | None = None
+    notification_arns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

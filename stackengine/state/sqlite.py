@@ -103,6 +103,8 @@ def _record_to_json(r: StackRecord) -> dict[str, Json]:
         "disable_rollback": r.disable_rollback, "creation_time": r.creation_time,
         "last_updated_time": r.last_updated_time, "deletion_time": r.deletion_time,
         "description": r.description, "previous": r.previous,
+        "parent_id": r.parent_id, "root_id": r.root_id, "timeout_in_minutes": r.timeout_in_minutes,
+        "notification_arns": list(r.notification_arns),
     }
 
 
@@ -118,7 +120,9 @@ def _record_from_json(d: Mapping[str, Json]) -> StackRecord:
         stack_policy=d.get("stack_policy"), disable_rollback=bool(d.get("disable_rollback")),
         creation_time=d.get("creation_time") or "", last_updated_time=d.get("last_updated_time"),
         deletion_time=d.get("deletion_time"), description=d.get("description"),
-        previous=d.get("previous"),
+        previous=d.get("previous"), parent_id=d.get("parent_id"), root_id=d.get("root_id"),
+        timeout_in_minutes=d.get("timeout_in_minutes"),
+        notification_arns=tuple(d.get("notification_arns") or ()),
     )
 
 
