@@ -6,10 +6,11 @@ not, with the reason. Not collected by pytest (it takes ~10 s per 200 templates)
 Parameters are filled from defaults/AllowedValues/type-valid values, re-chosen where the template's
 Rules refuse the first choice (`fill_parameters_for_rules`), with VPC, subnet and
 security-group IDs taken from the emulated account (`LocalProvider.account_parameter_values`);
-SSM-typed parameters resolve through `LocalProvider.ssm_lookup` (wired here until the engine does).
+SSM-typed parameters resolve from the emulated account, as the engine wires them.
 A template that imports names another corpus template exports gets that exporter deployed first in
 the same account (stack name and parameters chosen so the names match, `corpus_exports`), and
-deleted after it.
+deleted after it. Child templates a solution expects in the user's bucket are uploaded to the
+emulated S3 first, and its bucket parameters filled to match (`corpus_staging`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "..", "..")))
 
-import stackengine.render as render  # noqa: E402
+from corpus_classify import AWS_REFUSES, NOT_SUPPORTED, OURS, classify  # noqa: E402
 from corpus_exports import Exporter, plan_exporters, template_exports  # noqa: E402
+from corpus_staging import STAGING_BUCKET, plan_staging  # noqa: E402
 from stackengine.engine import Engine, EngineConfig, StackRequest  # noqa: E402
 from stackengine.template.decode import decode_text  # noqa: E402
 from stackengine.intrinsics.rule_fill import fill_parameters_for_rules  # noqa: E402
@@ -33,16 +35,6 @@ CAPS = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
 ACCOUNT, REGION = "123456789012", "us-east-1"
 PSEUDO = {"AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::Partition": "aws",
           "AWS::URLSuffix": "amazonaws.com"}
-_current: dict[str, object] = {}
-_process = render.process
-
-
-def _process_with_ssm(document, options):  # type: ignore[no-untyped-def]
-    provider = _current.get("provider")
-    if options.ssm_lookup is None and provider is not None:
-        options = dataclasses.replace(
-            options, ssm_lookup=provider.ssm_lookup(options.account_id, options.region))  # type: ignore[attr-defined]
-    return _process(document, options)
 
 
 def _failure_reasons(engine: Engine, stack: str) -> list[str]:
@@ -76,59 +68,107 @@ def _deploy(engine: Engine, path: str, data: object, stack: str, given: dict[str
     return outcome.record is not None and not outcome.failed
 
 
-def run(root: str, needle: str = "") -> int:
-    render.process = _process_with_ssm
+def _stage(engine: Engine, uploads: dict[str, str]) -> None:
+    """Upload child templates to the staging bucket of the emulated account."""
+    from stackengine.package.stores import LocalArtifactStore
+
+    store = LocalArtifactStore(engine.config.state_path, ACCOUNT, REGION)
+    store.ensure_bucket(STAGING_BUCKET)
+    for key, local in sorted(uploads.items()):
+        with open(local, "rb") as handle:
+            store.put(STAGING_BUCKET, key, handle.read())
+
+
+@dataclasses.dataclass
+class Survey:
+    total: int = 0
+    counts: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
+    verdicts: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
+    categories: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
+    # (file, message, verdict) of every template that did not deploy and delete
+    failures: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        """Templates CloudFormation itself would take as they are."""
+        return self.total - self.verdicts[AWS_REFUSES]
+
+
+def survey(root: str, needle: str = "") -> Survey:
     every = sorted(os.path.join(d, f) for d, _, names in os.walk(root) for f in names
                    if f.endswith((".yaml", ".yml", ".json", ".template")))
     files = [f for f in every if needle in f]
     exporters = _exporters(every)
     tmp = tempfile.mkdtemp()
-    counts: collections.Counter[str] = collections.Counter()
+    result = Survey(total=len(files))
     for i, path in enumerate(files):
-        engine = Engine(EngineConfig(state_path=os.path.join(tmp, f"{i}.db")))
-        provider = engine.provider
-        _current["provider"] = provider
-        name = f"corpus{i}"
         relative = os.path.relpath(path, root)
-        deployed: list[str] = []  # exporter stacks, deleted after the importer
-        try:
-            data = _decoded(path)
-            # Imports: deploy the corpus templates that export the names first, as on AWS.
-            plan = plan_exporters(path, data, {}, exporters, PSEUDO)
-            if plan.missing:
-                print(f"{relative}: note: no corpus template exports a name like {', '.join(plan.missing)}")
-            ready = [] if plan.missing else plan.exporters
-            failed = None
-            for exporter in ready:
-                if not _deploy(engine, exporter.path, _decoded(exporter.path), exporter.stack_name,
-                               exporter.parameters):
-                    failed = exporter
-                    break
-                deployed.append(exporter.stack_name)
-            if failed is not None:
-                counts["deploy failed"] += 1
-                reasons = "; ".join(_failure_reasons(engine, failed.stack_name))
-                print(f"{relative}: deploy: exporter {os.path.relpath(failed.path, root)}: {reasons[:300]}")
-                continue
-            given = {} if plan.missing else plan.importer_parameters
-            if not _deploy(engine, path, data, name, given):
-                counts["deploy failed"] += 1
-                print(f"{relative}: deploy: {'; '.join(_failure_reasons(engine, name))[:300]}")
-                continue
-            deleted = engine.delete_stack(name)
-            for stack in reversed(deployed):  # importer first: AWS refuses to delete a used export
-                if "DELETE_COMPLETE" in str(deleted.status):
-                    deleted = engine.delete_stack(stack)
-            if "DELETE_COMPLETE" not in str(deleted.status):
-                counts["delete failed"] += 1
-                print(f"{relative}: delete: {'; '.join(_failure_reasons(engine, name))[:300]}")
-                continue
-            counts["ok"] += 1
-        except Exception as exc:  # noqa: BLE001 - a report, not a test: record and go on
-            counts["not deployable (template/render)"] += 1
-            print(f"{relative}: render: {type(exc).__name__}: {str(exc).splitlines()[0][:240]}")
-    print(dict(counts), "of", len(files))
+        outcome, message = _one(path, root, i, tmp, exporters)
+        result.counts[outcome] += 1
+        if outcome == "ok":
+            result.verdicts["ok"] += 1
+            continue
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            category = classify(message, handle.read())
+        verdict = category.verdict if category else OURS
+        result.failures.append((relative, message, verdict))
+        result.verdicts[verdict] += 1
+        result.categories[f"{verdict}: {category.name if category else relative}"] += 1
+    return result
+
+
+def run(root: str, needle: str = "") -> int:
+    result = survey(root, needle)
+    for relative, message, _ in result.failures:
+        print(f"{relative}: {message[:300]}")
+    print()
+    for name, count in sorted(result.categories.items()):
+        print(f"{count:4d}  {name}")
+    verdicts = result.verdicts
+    print(dict(result.counts), "of", result.total)
+    print(f"{verdicts['ok']} of {result.accepted} templates CloudFormation accepts deploy and delete "
+          f"({100 * verdicts['ok'] / max(result.accepted, 1):.1f}%); {verdicts[AWS_REFUSES]} it "
+          f"refuses too; {verdicts[NOT_SUPPORTED]} not supported offline; {verdicts[OURS]} fail "
+          "here only")
     return 0
+
+
+def _one(path: str, root: str, index: int, tmp: str, exporters: list[Exporter]) -> tuple[str, str]:
+    """Deploy and delete one template: (outcome, message)."""
+    engine = Engine(EngineConfig(state_path=os.path.join(tmp, f"{index}.db")))
+    name = f"corpus{index}"
+    deployed: list[str] = []  # exporter stacks, deleted after the importer
+    note = ""
+    try:
+        data = _decoded(path)
+        # Imports: deploy the corpus templates that export the names first, as on AWS.
+        plan = plan_exporters(path, data, {}, exporters, PSEUDO)
+        if plan.missing:
+            note = f"note: no corpus template exports a name like {', '.join(plan.missing)}; "
+        for exporter in [] if plan.missing else plan.exporters:
+            if not _deploy(engine, exporter.path, _decoded(exporter.path), exporter.stack_name,
+                           exporter.parameters):
+                reasons = "; ".join(_failure_reasons(engine, exporter.stack_name))
+                return "deploy failed", (f"deploy: exporter {os.path.relpath(exporter.path, root)}:"
+                                         f" {reasons}")
+            deployed.append(exporter.stack_name)
+        given = {} if plan.missing else plan.importer_parameters
+        staging = plan_staging(path, data, root)
+        if staging is not None:
+            _stage(engine, staging.uploads)
+            given = {**staging.parameters, **given}
+        if not _deploy(engine, path, data, name, given):
+            return "deploy failed", f"deploy: {'; '.join(_failure_reasons(engine, name))}"
+        deleted = engine.delete_stack(name)
+        for stack in reversed(deployed):  # importer first: AWS refuses to delete a used export
+            if "DELETE_COMPLETE" in str(deleted.status):
+                deleted = engine.delete_stack(stack)
+        if "DELETE_COMPLETE" not in str(deleted.status):
+            return "delete failed", f"delete: {'; '.join(_failure_reasons(engine, name))}"
+        return "ok", ""
+    except Exception as exc:  # noqa: BLE001 - a report, not a test: record and go on
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return "not deployable (template/render)", f"{note}render: {type(exc).__name__}: {first}"
 
 
 if __name__ == "__main__":
