@@ -293,6 +293,9 @@ def split_values(items: Sequence[str]) -> tuple[str, ...]:
 @click.option("--s3-bucket", default=None,
               help="--via cloudformation: bucket for local artifacts and large templates.")
 @click.option("--s3-prefix", default="", help="Key prefix in --s3-bucket.")
+@click.option("--fill-parameters", is_flag=True,
+              help="Local provider: give parameters without a value type-valid stand-ins (IDs "
+                   "from the emulated account's default VPC), for smoke tests.")
 @engine_options
 @output_option
 @click.pass_context
@@ -304,7 +307,7 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
            confirm_changeset: bool, fail_on_empty_changeset: bool, stack_policy_file: str | None,
            stack_policy_during_update_file: str | None,
            enable_termination_protection: bool | None, s3_bucket: str | None, s3_prefix: str,
-           fmt: str, **kwargs: Any) -> None:
+           fill_parameters: bool, fmt: str, **kwargs: Any) -> None:
     """Create or update the stack of TEMPLATE: compute the change set, show it, execute it."""
     from stackengine.cli.params import collect_parameters
     from stackengine.cli.render_cmd import default_stack_name
@@ -313,6 +316,9 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
     engine_kwargs = _engine_kwargs(kwargs)
     name = stack_name or default_stack_name(template)
     aws = native_options(engine_kwargs)
+    if fill_parameters and (engine_kwargs.get("provider_name") or "local") != "local":
+        raise UsageError("--fill-parameters makes up parameter values from the emulated "
+                         "account; it is for the local provider only")
     if aws is not None:
         from stackengine.cli import native
 
@@ -323,7 +329,8 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
         return
     engine = make_engine(ctx, max_parallel=max_parallel, **engine_kwargs)
     request = StackRequest(template, name, collect_parameters(parameter_overrides, parameters_file),
-                           split_values(capabilities), parse_tags(split_values(tags)))
+                           split_values(capabilities), parse_tags(split_values(tags)),
+                           fill_parameters=fill_parameters)
     options = ExecuteOptions(disable_rollback=disable_rollback, max_parallel=max_parallel,
                              stack_policy=read_policy(stack_policy_file),
                              stack_policy_during_update=read_policy(stack_policy_during_update_file),
