@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from stackengine.diagnostics import Diagnostic, DiagnosticSink, Severity, TemplateError
 from stackengine.intrinsics.conditions import ConditionTable
@@ -22,6 +23,9 @@ from stackengine.template.parameters import resolve_parameters
 from stackengine.template.structure import check_structure, check_top_level
 from stackengine.transform import TransformContext, apply_transforms, transform_names
 from stackengine.values import NO_VALUE, Unknown, contains_unknown, to_template
+
+if TYPE_CHECKING:
+    from stackengine.graph import ResourceGraph
 
 Json = Any
 
@@ -101,6 +105,19 @@ class ProcessedTemplate:
                      + ", which the deployed resources do not provide")
         sink.raise_if_errors()
         return result
+
+    @cached_property
+    def graph(self) -> ResourceGraph:
+        """The dependency graph of `resources`, built once: the change set and the execution
+        both need it. TemplateError (with file positions) for a cycle or an unknown DependsOn."""
+        from stackengine.diagnostics import Span
+        from stackengine.graph import build_graph
+
+        def find(path: Sequence[Any]) -> Span | None:
+            mark = locate(self.source, path)
+            return Span(self.file, mark[0], mark[1]) if mark else None
+
+        return build_graph(self.resources, find)
 
     def display_parameters(self) -> dict[str, Json]:
         return {name: p.display for name, p in self.parameters.items()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Collection, Iterator, Mapping, Protocol, Sequence
 
 from stackengine.diagnostics import PathPart
-from stackengine.graph import Locator, build_graph
+from stackengine.graph import Locator, ResourceGraph, build_graph
 from stackengine.intrinsics.references import find_references
 from stackengine.plan.changeset import (
     Action, ChangeDetail, ChangeSource, Evaluation, Replacement, RequiresRecreation,
@@ -140,12 +140,13 @@ _POLICY_SCOPES = (
 def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceState], *,
          schemas: SchemaSource | None = None, changed_parameters: Collection[str] = (),
          source_resources: Mapping[str, Json] | None = None,
-         secrets: Collection[str] = (), locate: Locator | None = None
-         ) -> tuple[ResourceChange, ...]:
+         secrets: Collection[str] = (), locate: Locator | None = None,
+         graph: ResourceGraph | None = None) -> tuple[ResourceChange, ...]:
     """The changes that take `deployed` to `desired`, in the order of the desired graph
     (removals last, in reverse order of name). Deployed resources that are being removed
-    (`removing`) count as absent."""
-    graph = build_graph(desired, locate)
+    (`removing`) count as absent. `graph` is `desired`'s graph when the caller has it already."""
+    if graph is None:
+        graph = build_graph(desired, locate)
     current = {k: v for k, v in deployed.items() if not v.removing}
     changes: dict[str, ResourceChange] = {}
     for logical_id in graph.order():
