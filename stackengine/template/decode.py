@@ -236,6 +236,21 @@ def _yaml_build(text: str) -> Any:
                 mark = (m.line + 1, m.column + 1)
                 raw = event.value
                 tag = event.tag
+                if tag is None and stack and not event.anchor:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if frame[1] is None and type(container) is MarkedMap:
+                        # A mapping key without a tag: its text is the key, so the scalar's
+                        # value (number, bool, ...) is never needed. Half of all scalars.
+                        if raw in container.key_marks:
+                            first = container.key_marks[raw]
+                            raise _Fail("E0002", f"duplicate key {raw!r} (first defined at line "
+                                        f"{first[0]}, column {first[1]})", mark)
+                        frame[1] = raw
+                        frame[3] += 1
+                        container.key_marks[raw] = mark
+                        budget -= 1
+                        continue
                 if tag is None or (tag == "!" and event.implicit[0]):
                     # libyaml reports plain style as '' and the pure-Python parser as None
                     value = raw if event.style else plain_scalar(raw)
