@@ -289,7 +289,8 @@ class Engine:
                                     locator(processed.source, request.template_file))
             check_getatt_attributes(processed.resources, processed.outputs,
                                     getattr(self.schemas, "get", lambda _type: None),
-                                    locator(processed.source, request.template_file))
+                                    locator(processed.source, request.template_file),
+                                    processed.references)
             # Types the target cannot provision are found now, not halfway through a deploy.
             check_types = getattr(self.provider, "check_resources", None)
             if callable(check_types):

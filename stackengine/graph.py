@@ -15,10 +15,10 @@ import enum
 import heapq
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from stackengine.diagnostics import Diagnostic, Span, TemplateError, TemplatePath, format_path
-from stackengine.intrinsics.references import RefKind, find_references
+from stackengine.intrinsics.references import Reference, RefKind, find_references
 from stackengine.template.model import ResourceDecl
 
 # Where a template path was written (file:line:col), when the caller knows.
@@ -51,9 +51,13 @@ class ResourceGraph:
     """A DAG of resources (checked acyclic on construction) with deterministic orders."""
 
     def __init__(self, types: Mapping[str, str], edges: Iterable[Edge],
-                 locate: Locator | None = None) -> None:
+                 locate: Locator | None = None,
+                 references: Mapping[str, Sequence[Reference]] | None = None) -> None:
         self._locate = locate
         self.types = dict(types)
+        # Each resource's property references in document order (paths from `Properties`),
+        # as `build_graph` found them: the diff reads them rather than walking again.
+        self.references: dict[str, Sequence[Reference]] = dict(references or {})
         self.edges: list[Edge] = sorted(
             edges, key=lambda e: (e.dependent, e.dependency, e.kind.value, format_path(e.path)))
         # Successors keep the order their first edge appears in (dicts as ordered sets), so the
@@ -176,29 +180,37 @@ class ResourceGraph:
         return "\n".join(lines) + "\n"
 
 
-def resource_edges(resource: ResourceDecl, known: Mapping[str, object]) -> list[Edge]:
-    """The edges into `resource` from the resources in `known` it refers to or depends on."""
+def resource_edges(resource: ResourceDecl, known: Mapping[str, object],
+                   references: Sequence[Reference] | None = None) -> list[Edge]:
+    """The edges into `resource` from the resources in `known` it refers to or depends on.
+    `references` are its properties' references (paths from `Properties`) when already found."""
     edges: list[Edge] = []
-    for ref in find_references(dict(resource.properties), ("Properties",)):
-        if ref.target in known and ref.target != resource.logical_id:
-            edges.append(Edge(ref.target, resource.logical_id, _REF_KINDS[ref.kind], ref.path,
-                              ref.attribute))
-        elif ref.target == resource.logical_id:
-            edges.append(Edge(ref.target, resource.logical_id, _REF_KINDS[ref.kind], ref.path,
-                              ref.attribute))
+    if references is None:
+        references = tuple(find_references(dict(resource.properties)))
+    for ref in references:
+        if ref.target in known or ref.target == resource.logical_id:
+            edges.append(Edge(ref.target, resource.logical_id, _REF_KINDS[ref.kind],
+                              ("Properties",) + ref.path, ref.attribute))
     for index, target in enumerate(resource.depends_on):
         edges.append(Edge(target, resource.logical_id, EdgeKind.DEPENDS_ON, ("DependsOn", index)))
     return edges
 
 
-def build_graph(resources: Mapping[str, ResourceDecl],
-                locate: Locator | None = None) -> ResourceGraph:
+def build_graph(resources: Mapping[str, ResourceDecl], locate: Locator | None = None,
+                references: Mapping[str, Sequence[Reference]] | None = None) -> ResourceGraph:
     """The graph of `resources`; TemplateError for unknown DependsOn targets or a cycle
-    (with file positions when `locate` is given)."""
+    (with file positions when `locate` is given). `references`: each resource's property
+    references, when the caller has found them already (see `ProcessedTemplate.references`)."""
     edges: list[Edge] = []
     problems: list[Diagnostic] = []
+    found: dict[str, Sequence[Reference]] = {}
     for logical_id in sorted(resources):
-        for edge in resource_edges(resources[logical_id], resources):
+        resource = resources[logical_id]
+        refs = references.get(logical_id) if references is not None else None
+        if refs is None:
+            refs = tuple(find_references(dict(resource.properties)))
+        found[logical_id] = refs
+        for edge in resource_edges(resource, resources, refs):
             if edge.kind is EdgeKind.DEPENDS_ON and edge.dependency not in resources:
                 where: TemplatePath = ("Resources", logical_id) + edge.path
                 problems.append(Diagnostic(
@@ -210,7 +222,7 @@ def build_graph(resources: Mapping[str, ResourceDecl],
             edges.append(edge)
     if problems:
         raise TemplateError(problems)
-    return ResourceGraph({k: r.type for k, r in resources.items()}, edges, locate)
+    return ResourceGraph({k: r.type for k, r in resources.items()}, edges, locate, found)
 
 
 def graph_from_dependencies(types: Mapping[str, str],

@@ -26,6 +26,7 @@ from stackengine.values import NO_VALUE, Unknown, contains_unknown, to_template
 
 if TYPE_CHECKING:
     from stackengine.graph import ResourceGraph
+    from stackengine.intrinsics.references import Reference
 
 Json = Any
 
@@ -107,6 +108,15 @@ class ProcessedTemplate:
         return result
 
     @cached_property
+    def references(self) -> dict[str, tuple[Reference, ...]]:
+        """Each resource's Ref / GetAtt / Sub references in its properties, in document order
+        (paths from `Properties`): found once for the GetAtt check, the graph and the diff."""
+        from stackengine.intrinsics.references import find_references
+
+        return {logical_id: tuple(find_references(dict(resource.properties)))
+                for logical_id, resource in self.resources.items()}
+
+    @cached_property
     def graph(self) -> ResourceGraph:
         """The dependency graph of `resources`, built once: the change set and the execution
         both need it. TemplateError (with file positions) for a cycle or an unknown DependsOn."""
@@ -117,7 +127,7 @@ class ProcessedTemplate:
             mark = locate(self.source, path)
             return Span(self.file, mark[0], mark[1]) if mark else None
 
-        return build_graph(self.resources, find)
+        return build_graph(self.resources, find, self.references)
 
     def display_parameters(self) -> dict[str, Json]:
         return {name: p.display for name, p in self.parameters.items()}

@@ -168,7 +168,10 @@ def find_artifacts(template: Json) -> Iterator[Artifact | NotAPath]:
     type are yielded as `NotAPath` so the caller reports them with the rest."""
     if not isinstance(template, dict):
         return
-    yield from _include_artifacts(template, ())
+    from stackengine.transform import has_fn_transform
+
+    if has_fn_transform(template):  # the slower walk only when there may be a snippet to find
+        yield from _include_artifacts(template, ())
     metadata = template.get("Metadata")
     if isinstance(metadata, dict):
         for spec in METADATA_PROPERTIES:

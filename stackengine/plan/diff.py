@@ -14,7 +14,7 @@ from typing import Any, Collection, Iterator, Mapping, Protocol, Sequence
 
 from stackengine.diagnostics import PathPart
 from stackengine.graph import Locator, ResourceGraph, build_graph
-from stackengine.intrinsics.references import find_references
+from stackengine.intrinsics.references import Reference, find_references
 from stackengine.plan.changeset import (
     Action, ChangeDetail, ChangeSource, Evaluation, Replacement, RequiresRecreation,
     ResourceChange, Scope,
@@ -156,7 +156,7 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
             changes[logical_id] = ResourceChange(Action.ADD, logical_id, want.type)
             continue
         change = _modify(want, have, schemas, changes, changed_parameters, source_resources,
-                         secrets)
+                         secrets, graph.references.get(logical_id))
         if change is not None:
             changes[logical_id] = change
     ordered = list(changes.values())
@@ -168,8 +168,8 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
 
 def _modify(want: ResourceDecl, have: ResourceState, schemas: SchemaSource | None,
             earlier: Mapping[str, ResourceChange], changed_parameters: Collection[str],
-            source_resources: Mapping[str, Json] | None,
-            secrets: Collection[str]) -> ResourceChange | None:
+            source_resources: Mapping[str, Json] | None, secrets: Collection[str],
+            references: Sequence[Reference] | None = None) -> ResourceChange | None:
     logical_id = want.logical_id
     if want.type != have.type:
         # CloudFormation refuses in-place type changes; the only way is a new resource.
@@ -191,7 +191,7 @@ def _modify(want: ResourceDecl, have: ResourceState, schemas: SchemaSource | Non
             pointer(("Properties",) + path), recreation(schema, path), Evaluation.STATIC, source,
             entity, kind, mask(before, secrets), mask(after, secrets)))
     # Values that depend on resources changing in this same deployment.
-    for ref in find_references(new_props):
+    for ref in references if references is not None else find_references(new_props):
         target = earlier.get(ref.target)
         if target is None or target.action is Action.REMOVE:
             continue
