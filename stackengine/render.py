@@ -96,7 +96,7 @@ class ProcessedTemplate:
         """`value` with every reference to a resource replaced through `lookup`
         ((logical_id, attribute | None) → value). Raises TemplateError if something stays unknown."""
         sink = DiagnosticSink()
-        result = Evaluator(replace(self.context, resource_value=lookup), sink).resolve(value)
+        result = Evaluator(self._late_context(lookup), sink).resolve(value)
         if contains_unknown(result) and not sink.has_errors:
             from stackengine.intrinsics.references import find_references
 
@@ -106,6 +106,20 @@ class ProcessedTemplate:
                      + ", which the deployed resources do not provide")
         sink.raise_if_errors()
         return result
+
+    def _late_context(self, lookup: ResourceLookup) -> EvalContext:
+        # The executor resolves every resource with the same lookup: the context for the latest
+        # lookup is kept rather than copied per resource. (Bound methods compare equal.)
+        contexts = self._late_contexts
+        context = contexts.get(lookup)
+        if context is None:
+            contexts.clear()
+            context = contexts[lookup] = replace(self.context, resource_value=lookup)
+        return context
+
+    @cached_property
+    def _late_contexts(self) -> dict[ResourceLookup, EvalContext]:
+        return {}
 
     @cached_property
     def references(self) -> dict[str, tuple[Reference, ...]]:
