@@ -194,7 +194,7 @@ def process(document: Document, options: RenderOptions = RenderOptions()) -> Pro
         base_dir=os.path.dirname(os.path.abspath(document.file)) if os.path.exists(document.file) else ".",
         file=document.file, options=options.transform_options)
     try:
-        template = apply_transforms(template, transform_context)
+        template = apply_transforms(template, transform_context, includes=document.fn_transform)
     except TemplateError as exc:
         sink.extend(exc.diagnostics)
         _raise(sink, document.file, template, document.data)
