@@ -334,7 +334,8 @@ class Engine:
                                     locator(processed.source, request.template_file))
             check_getatt_attributes(processed.resources, processed.outputs,
                                     getattr(self.schemas, "get", lambda _type: None),
-                                    locator(processed.source, request.template_file))
+                                    locator(processed.source, request.template_file),
+                                    processed.references)
             # Types the target cannot provision are found now, not halfway through a deploy.
             check_types = getattr(self.provider, "check_resources", None)
             if callable(check_types):
@@ -347,7 +348,8 @@ class Engine:
             changes = diff(processed.resources, deployed, schemas=self.schemas,
                            changed_parameters=changed,
                            source_resources=processed.source.get("Resources"), secrets=secrets,
-                           locate=locator(processed.source, request.template_file))
+                           locate=locator(processed.source, request.template_file),
+                           graph=processed.graph)
             template = processed.rendered()
             same = (not creating and not changes and dict(record.template) == template
                     and {p.name: p.value for p in record.parameters} ==
@@ -453,7 +455,7 @@ class Engine:
                 parameters=rendered.parameters, tags=request.tags,
                 capabilities=cs.capabilities,
                 description=processed.description, disable_rollback=options.disable_rollback,
-                imports=tuple(rendered.imports)))
+                imports=tuple(rendered.imports), graph=processed.graph))
             ok = not result.status.failed
             for other in self.store.list_change_sets(record.stack_id):
                 other_cs = ChangeSet.from_json(other)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from stackengine.diagnostics import Diagnostic, DiagnosticSink, Severity, TemplateError
 from stackengine.intrinsics.conditions import ConditionTable
@@ -22,6 +23,10 @@ from stackengine.template.parameters import resolve_parameters
 from stackengine.template.structure import check_structure, check_top_level
 from stackengine.transform import TransformContext, apply_transforms, transform_names
 from stackengine.values import NO_VALUE, Unknown, contains_unknown, to_template
+
+if TYPE_CHECKING:
+    from stackengine.graph import ResourceGraph
+    from stackengine.intrinsics.references import Reference
 
 Json = Any
 
@@ -91,7 +96,7 @@ class ProcessedTemplate:
         """`value` with every reference to a resource replaced through `lookup`
         ((logical_id, attribute | None) → value). Raises TemplateError if something stays unknown."""
         sink = DiagnosticSink()
-        result = Evaluator(replace(self.context, resource_value=lookup), sink).resolve(value)
+        result = Evaluator(self._late_context(lookup), sink).resolve(value)
         if contains_unknown(result) and not sink.has_errors:
             from stackengine.intrinsics.references import find_references
 
@@ -101,6 +106,42 @@ class ProcessedTemplate:
                      + ", which the deployed resources do not provide")
         sink.raise_if_errors()
         return result
+
+    def _late_context(self, lookup: ResourceLookup) -> EvalContext:
+        # The executor resolves every resource with the same lookup: the context for the latest
+        # lookup is kept rather than copied per resource. (Bound methods compare equal.)
+        contexts = self._late_contexts
+        context = contexts.get(lookup)
+        if context is None:
+            contexts.clear()
+            context = contexts[lookup] = replace(self.context, resource_value=lookup)
+        return context
+
+    @cached_property
+    def _late_contexts(self) -> dict[ResourceLookup, EvalContext]:
+        return {}
+
+    @cached_property
+    def references(self) -> dict[str, tuple[Reference, ...]]:
+        """Each resource's Ref / GetAtt / Sub references in its properties, in document order
+        (paths from `Properties`): found once for the GetAtt check, the graph and the diff."""
+        from stackengine.intrinsics.references import find_references
+
+        return {logical_id: tuple(find_references(dict(resource.properties)))
+                for logical_id, resource in self.resources.items()}
+
+    @cached_property
+    def graph(self) -> ResourceGraph:
+        """The dependency graph of `resources`, built once: the change set and the execution
+        both need it. TemplateError (with file positions) for a cycle or an unknown DependsOn."""
+        from stackengine.diagnostics import Span
+        from stackengine.graph import build_graph
+
+        def find(path: Sequence[Any]) -> Span | None:
+            mark = locate(self.source, path)
+            return Span(self.file, mark[0], mark[1]) if mark else None
+
+        return build_graph(self.resources, find, self.references)
 
     def display_parameters(self) -> dict[str, Json]:
         return {name: p.display for name, p in self.parameters.items()}
@@ -153,7 +194,7 @@ def process(document: Document, options: RenderOptions = RenderOptions()) -> Pro
         base_dir=os.path.dirname(os.path.abspath(document.file)) if os.path.exists(document.file) else ".",
         file=document.file, options=options.transform_options)
     try:
-        template = apply_transforms(template, transform_context)
+        template = apply_transforms(template, transform_context, includes=document.fn_transform)
     except TemplateError as exc:
         sink.extend(exc.diagnostics)
         _raise(sink, document.file, template, document.data)

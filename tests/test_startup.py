@@ -54,3 +54,17 @@ def test_validate_and_stack_command_help_import_no_sdk(tmp_path) -> None:
     assert imported_after(["validate", str(template)]) & {"boto3", "botocore", "rich"} == set()
     for command in ("deploy", "delete", "describe", "package", "transform", "graph"):
         assert imported_after([command, "--help"]) & {"boto3", "botocore", "rich"} == set(), command
+
+
+def _imports(code: str) -> set[str]:
+    probe = textwrap.dedent(code) + f"\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return {m for m in result.stdout.strip().split(",") if m}
+
+
+def test_engine_and_local_provider_import_neither_networkx_nor_jsonschema() -> None:
+    # jsonschema is imported when the first resource properties are checked; networkx not at all.
+    assert _imports("""
+        import sys
+        import stackengine.engine, stackengine.providers.local.provider
+    """) & {"networkx", "jsonschema"} == set()

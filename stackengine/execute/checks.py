@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from stackengine.diagnostics import Diagnostic, Span, StackEngineError, TemplateError, TemplatePath
 from stackengine.plan.changeset import Action, Replacement, ResourceChange
 from stackengine.template.model import ResourceDecl
+
+if TYPE_CHECKING:
+    from stackengine.intrinsics.references import Reference
 
 Json = Any
 
@@ -196,18 +199,24 @@ def check_snapshot_policies(resources: Mapping[str, ResourceDecl],
 
 def check_getatt_attributes(resources: Mapping[str, ResourceDecl], outputs: Mapping[str, Any],
                             schema_of: Callable[[str], Any],
-                            locate: Callable[[TemplatePath], Span | None] | None = None) -> None:
+                            locate: Callable[[TemplatePath], Span | None] | None = None,
+                            references: Mapping[str, Sequence[Reference]] | None = None) -> None:
     """Every `Fn::GetAtt` names an attribute its target's type has; CloudFormation refuses the
     template otherwise ("does not support attribute type ... in Fn::GetAtt"), before creating
-    anything. Types without a schema are not judged."""
+    anything. Types without a schema are not judged. `references`: each resource's property
+    references when already found (`ProcessedTemplate.references`)."""
     from stackengine.intrinsics.references import find_references
 
-    places: list[tuple[TemplatePath, Any]] = [
-        (("Resources", lid, "Properties"), r.properties) for lid, r in resources.items()]
-    places += [(("Outputs", name, "Value"), o.value) for name, o in outputs.items()]
+    places: list[tuple[TemplatePath, Iterable[Reference]]] = [
+        (("Resources", lid, "Properties"),
+         references[lid] if references is not None and lid in references
+         else find_references(r.properties))
+        for lid, r in resources.items()]
+    places += [(("Outputs", name, "Value"), find_references(o.value))
+               for name, o in outputs.items()]
     problems = []
-    for base, value in places:
-        for ref in find_references(value):
+    for base, found in places:
+        for ref in found:
             target = resources.get(ref.target)
             if ref.attribute is None or target is None:
                 continue

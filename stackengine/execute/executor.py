@@ -18,7 +18,7 @@ from stackengine.execute.cleanup import delete_all, finish_forward
 from stackengine.execute.events import now_iso
 from stackengine.execute.operations import CANCELLED, OperationFailed, StackRun
 from stackengine.execute.scheduler import chain_lengths
-from stackengine.graph import build_graph
+from stackengine.graph import ResourceGraph, build_graph
 from stackengine.plan.diff import needs_replacement
 from stackengine.state.base import (
     ExportConflictError, ResourceState, ResourceStatus, StackRecord, StackStatus, StoredParameter,
@@ -51,6 +51,7 @@ class DeployRequest:
     description: str | None = None
     disable_rollback: bool = False
     imports: tuple[str, ...] = ()
+    graph: ResourceGraph | None = None  # of `resources`, when the caller has built it already
 
 
 def _settle(row: ResourceState, *, wanted: bool) -> ResourceState:
@@ -91,7 +92,7 @@ class Executor:
     def deploy(self, request: DeployRequest) -> StackRecord:
         run = self.run
         creating = run.record.status is StackStatus.REVIEW_IN_PROGRESS
-        graph = build_graph(request.resources)
+        graph = request.graph or build_graph(request.resources)
         deps = graph.dependency_map()
         if creating:
             run.set_status(StackStatus.CREATE_IN_PROGRESS, "User Initiated",

@@ -97,6 +97,21 @@ class EvalContext:
     """Evaluate NoEcho parameters as `****`: for output shown to people."""
 
 
+_TABLES: tuple[Mapping[str, Any], Mapping[str, Any], Callable[..., Any]] | None = None
+
+
+def _tables() -> tuple[Mapping[str, Any], Mapping[str, Any], Callable[..., Any]]:
+    """The function registry and the nesting rules. Those modules import this one, so they are
+    imported on first use; keeping them here spares `resolve` an import statement per value."""
+    global _TABLES
+    if _TABLES is None:
+        from stackengine.intrinsics.functions import FUNCTIONS
+        from stackengine.intrinsics.nesting import SLOTS, misplaced_functions
+
+        _TABLES = (FUNCTIONS, SLOTS, misplaced_functions)
+    return _TABLES
+
+
 class Evaluator:
     def __init__(self, ctx: EvalContext, sink: DiagnosticSink | None = None,
                  scope: Scope = Scope.RESOURCE) -> None:
@@ -117,15 +132,13 @@ class Evaluator:
 
     # -- evaluation --------------------------------------------------------------------------
     def resolve(self, value: Json, path: TemplatePath = ()) -> Json:
-        from stackengine.intrinsics.functions import FUNCTIONS
-        from stackengine.intrinsics.nesting import SLOTS as NESTING_RULES, misplaced_functions
-
         if isinstance(value, dict):
             if len(value) == 1:
                 key = next(iter(value))
-                function = FUNCTIONS.get(key)
+                functions, nesting_rules, misplaced_functions = _tables()
+                function = functions.get(key)
                 if function is not None:
-                    if key in NESTING_RULES and not self.ctx.language_extensions:
+                    if key in nesting_rules and not self.ctx.language_extensions:
                         misplaced = list(misplaced_functions(key, value[key]))
                         for subpath, message in misplaced:
                             self.error("E1050", message, path + (key,) + subpath)

@@ -163,13 +163,18 @@ class NotAPath(Exception):
         self.found = found
 
 
-def find_artifacts(template: Json) -> Iterator[Artifact | NotAPath]:
+def find_artifacts(template: Json, *, includes: bool = True) -> Iterator[Artifact | NotAPath]:
     """Every local artifact the template names, in template order. Values that are S3 locations,
     intrinsic functions or mappings (already the uploaded form) are left out; values of the wrong
-    type are yielded as `NotAPath` so the caller reports them with the rest."""
+    type are yielded as `NotAPath` so the caller reports them with the rest. `includes=False`:
+    the caller knows the template has no `Fn::Transform`, so no AWS::Include snippet."""
     if not isinstance(template, dict):
         return
-    yield from _include_artifacts(template, ())
+    from stackengine.transform import has_fn_transform
+
+    # The slower walk for snippets only when there may be one to find.
+    if includes and has_fn_transform(template):
+        yield from _include_artifacts(template, ())
     metadata = template.get("Metadata")
     if isinstance(metadata, dict):
         for spec in METADATA_PROPERTIES:

@@ -96,9 +96,10 @@ def s3_endpoint(region: str, partition: str = "aws") -> str:
     return f"https://s3.{region}.{suffix}"
 
 
-def needs_packaging(template: Json) -> bool:
-    """Does the template name any local artifact (or hold a malformed artifact property)?"""
-    return next(iter(find_artifacts(template)), None) is not None
+def needs_packaging(template: Json, *, includes: bool = True) -> bool:
+    """Does the template name any local artifact (or hold a malformed artifact property)?
+    `includes=False`: it has no `Fn::Transform` (see `Document.fn_transform`)."""
+    return next(iter(find_artifacts(template, includes=includes)), None) is not None
 
 
 def package_file(path: str, options: PackageOptions, store: ArtifactStore) -> PackageResult:

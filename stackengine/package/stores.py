@@ -130,7 +130,7 @@ def package_local_document(document: Any, body: str, *, state_path: str, account
     from stackengine.template.decode import looks_like_json
     from stackengine.template.encode import to_json, to_yaml
 
-    if not needs_packaging(document.data):
+    if not needs_packaging(document.data, includes=getattr(document, "fn_transform", True)):
         return document, body
     store = LocalArtifactStore(state_path, account_id, region, partition)
     target = bucket or default_bucket(account_id, region)

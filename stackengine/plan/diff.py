@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any, Collection, Iterator, Mapping, Protocol, Sequence
 
 from stackengine.diagnostics import PathPart
-from stackengine.graph import Locator, build_graph
-from stackengine.intrinsics.references import find_references
+from stackengine.graph import Locator, ResourceGraph, build_graph
+from stackengine.intrinsics.references import Reference, find_references
 from stackengine.plan.changeset import (
     Action, ChangeDetail, ChangeSource, Evaluation, Replacement, RequiresRecreation,
     ResourceChange, Scope,
@@ -140,12 +140,13 @@ _POLICY_SCOPES = (
 def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceState], *,
          schemas: SchemaSource | None = None, changed_parameters: Collection[str] = (),
          source_resources: Mapping[str, Json] | None = None,
-         secrets: Collection[str] = (), locate: Locator | None = None
-         ) -> tuple[ResourceChange, ...]:
+         secrets: Collection[str] = (), locate: Locator | None = None,
+         graph: ResourceGraph | None = None) -> tuple[ResourceChange, ...]:
     """The changes that take `deployed` to `desired`, in the order of the desired graph
     (removals last, in reverse order of name). Deployed resources that are being removed
-    (`removing`) count as absent."""
-    graph = build_graph(desired, locate)
+    (`removing`) count as absent. `graph` is `desired`'s graph when the caller has it already."""
+    if graph is None:
+        graph = build_graph(desired, locate)
     current = {k: v for k, v in deployed.items() if not v.removing}
     changes: dict[str, ResourceChange] = {}
     for logical_id in graph.order():
@@ -155,7 +156,7 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
             changes[logical_id] = ResourceChange(Action.ADD, logical_id, want.type)
             continue
         change = _modify(want, have, schemas, changes, changed_parameters, source_resources,
-                         secrets)
+                         secrets, graph.references.get(logical_id))
         if change is not None:
             changes[logical_id] = change
     ordered = list(changes.values())
@@ -167,8 +168,8 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
 
 def _modify(want: ResourceDecl, have: ResourceState, schemas: SchemaSource | None,
             earlier: Mapping[str, ResourceChange], changed_parameters: Collection[str],
-            source_resources: Mapping[str, Json] | None,
-            secrets: Collection[str]) -> ResourceChange | None:
+            source_resources: Mapping[str, Json] | None, secrets: Collection[str],
+            references: Sequence[Reference] | None = None) -> ResourceChange | None:
     logical_id = want.logical_id
     if want.type != have.type:
         # CloudFormation refuses in-place type changes; the only way is a new resource.
@@ -190,7 +191,7 @@ def _modify(want: ResourceDecl, have: ResourceState, schemas: SchemaSource | Non
             pointer(("Properties",) + path), recreation(schema, path), Evaluation.STATIC, source,
             entity, kind, mask(before, secrets), mask(after, secrets)))
     # Values that depend on resources changing in this same deployment.
-    for ref in find_references(new_props):
+    for ref in references if references is not None else find_references(new_props):
         target = earlier.get(ref.target)
         if target is None or target.action is Action.REMOVE:
             continue

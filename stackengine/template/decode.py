@@ -62,6 +62,9 @@ class Document:
     data: Any
     size: int
     warnings: list[Diagnostic] = field(default_factory=list)
+    fn_transform: bool = True
+    """False when decoding met no `Fn::Transform` key (long or short form): then there is no
+    AWS::Include snippet or macro call to look for, and those whole-template walks are skipped."""
 
     def span(self, path: Any, *, key: bool = False) -> Span | None:
         from stackengine.template.marks import span_at
@@ -189,7 +192,8 @@ def _short_form(tag: str, value: Any, mark: Mark) -> MarkedMap:
 # YAML
 
 
-def _yaml_build(text: str) -> Any:
+def _yaml_build(text: str) -> tuple[Any, bool]:
+    """The decoded value, and whether some mapping has an `Fn::Transform` key."""
     parser = _Parser(text)
     # Each frame: [container, pending key (maps), key mark, expanded size, tag]
     stack: list[list[Any]] = []
@@ -197,9 +201,10 @@ def _yaml_build(text: str) -> Any:
     root: Any = None
     documents = 0
     budget = MAX_NODES
+    fn_transform = False
 
     def attach(value: Any, mark: Mark, size: int, is_key_capable: bool, raw: str | None) -> Any:
-        nonlocal root
+        nonlocal root, fn_transform
         if not stack:
             root = value
             return value
@@ -215,6 +220,7 @@ def _yaml_build(text: str) -> Any:
             if not is_key_capable:
                 raise _Fail("E0001", "a mapping key must be a plain string, not a list or mapping", mark)
             key = raw if raw is not None else str(value)
+            fn_transform = fn_transform or key == "Fn::Transform"
             if key in container.key_marks:
                 first = container.key_marks[key]
                 raise _Fail("E0002", f"duplicate key {key!r} (first defined at line {first[0]}, "
@@ -236,6 +242,22 @@ def _yaml_build(text: str) -> Any:
                 mark = (m.line + 1, m.column + 1)
                 raw = event.value
                 tag = event.tag
+                if tag is None and stack and not event.anchor:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if frame[1] is None and type(container) is MarkedMap:
+                        # A mapping key without a tag: its text is the key, so the scalar's
+                        # value (number, bool, ...) is never needed. Half of all scalars.
+                        if raw in container.key_marks:
+                            first = container.key_marks[raw]
+                            raise _Fail("E0002", f"duplicate key {raw!r} (first defined at line "
+                                        f"{first[0]}, column {first[1]})", mark)
+                        frame[1] = raw
+                        fn_transform = fn_transform or raw == "Fn::Transform"
+                        frame[3] += 1
+                        container.key_marks[raw] = mark
+                        budget -= 1
+                        continue
                 if tag is None or (tag == "!" and event.implicit[0]):
                     # libyaml reports plain style as '' and the pure-Python parser as None
                     value = raw if event.style else plain_scalar(raw)
@@ -246,6 +268,7 @@ def _yaml_build(text: str) -> Any:
                         raise _Fail("E0001", f"{raw!r} is not a valid {tag.rsplit(':', 1)[-1]}", mark)
                 else:
                     value = _short_form(tag, raw, mark)
+                    fn_transform = fn_transform or "Fn::Transform" in value
                 budget -= 1
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
@@ -270,6 +293,7 @@ def _yaml_build(text: str) -> Any:
                 value = container
                 if tag is not None and tag[1:] in SHORT_FORMS and tag.startswith("!"):
                     value = _short_form(tag, container, mark)
+                    fn_transform = fn_transform or "Fn::Transform" in value
                 if anchor:
                     anchors[anchor] = (value, size)
                 attach(value, mark, size, False, None)
@@ -309,7 +333,7 @@ def _yaml_build(text: str) -> Any:
         dispose = getattr(parser, "dispose", None)
         if dispose:
             dispose()
-    return root
+    return root, fn_transform
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,6 +347,7 @@ _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstri
 class _JsonParser:
     def __init__(self, text: str) -> None:
         self.text = text
+        self.fn_transform = False  # set when an object has an "Fn::Transform" key
         self.line_starts = [0]
         self.line_starts.extend(m.end() for m in re.finditer("\n", text))
 
@@ -395,6 +420,7 @@ class _JsonParser:
             value_mark = self.mark(index)
             value, index = self.value(index, depth)
             result[key] = value
+            self.fn_transform = self.fn_transform or key == "Fn::Transform"
             result.key_marks[key] = key_mark
             result.value_marks[key] = value_mark
             index = _WS.match(text, index).end()  # type: ignore[union-attr]
@@ -467,13 +493,18 @@ def decode_text(text: str, file: str = "<template>", *, warnings: list[Diagnosti
         raise TemplateError([Diagnostic("E0006", "the file holds NUL bytes; it is not a text template",
                                         (), Span(file, line, index - text.rfind("\n", 0, index)))])
     try:
-        data = _JsonParser(text).parse() if looks_like_json(text) else _yaml_build(text)
+        if looks_like_json(text):
+            parser = _JsonParser(text)
+            data, fn_transform = parser.parse(), parser.fn_transform
+        else:
+            data, fn_transform = _yaml_build(text)
     except _Fail as fail:
         span = Span(file, *fail.mark) if fail.mark else Span(file, 1, 1)
         raise TemplateError([Diagnostic(fail.code, fail.message, (), span)]) from None
     except RecursionError:  # pragma: no cover - depth is bounded above
         raise TemplateError([Diagnostic("E0004", "the template nests too deeply", (), Span(file, 1, 1))]) from None
-    return Document(file, data, size if size is not None else len(text.encode("utf-8")), warnings or [])
+    return Document(file, data, size if size is not None else len(text.encode("utf-8")), warnings or [],
+                    fn_transform)
 
 
 def load_file(path: str, display_name: str | None = None) -> Document:

@@ -63,11 +63,13 @@ def get_transform(name: str) -> TransformFunction | None:
     return function
 
 
-def apply_transforms(template: Json, context: TransformContext) -> Json:
+def apply_transforms(template: Json, context: TransformContext, *, includes: bool = True) -> Json:
     """Apply every transform named in the template's `Transform` section.
 
     `AWS::Include` snippets inside the template (`Fn::Transform` with Name AWS::Include) are
     expanded by the include transform, which runs whenever such a snippet is present.
+    `includes=False`: the caller knows the template holds no `Fn::Transform`; it is looked for
+    only in what a named transform produced.
     """
     names = transform_names(template)
     unknown = [n for n in names if n not in TRANSFORMS]
@@ -82,7 +84,7 @@ def apply_transforms(template: Json, context: TransformContext) -> Json:
         function = get_transform(name)
         assert function is not None
         template = function(template, context)
-    if _has_top_level_include(template) or has_fn_transform(template):
+    if _has_top_level_include(template) or ((includes or names) and has_fn_transform(template)):
         include = get_transform("AWS::Include")
         assert include is not None
         template = include(template, context)

@@ -221,3 +221,42 @@ def test_kill9_during_deploy_then_next_deploy_recovers(tmp_path, delay, latency,
     assert sorted((r.stack_id, r.logical_id) for r in live) == \
         sorted((record.stack_id, k) for k in rows)
     assert {r.physical_id for r in live} == {r.physical_id for r in rows.values()}
+
+
+LINES = ["+ Add    Bucket (AWS::S3::Bucket)", "x" * 80, "x" * 81, "      Tags: a → b", "漢字" * 39,
+         "漢字" * 41, "tab\there", "bell\x07", "cr\rx", "esc\x1b[31m", "", "  trailing  ",
+         "a " * 45]
+
+
+@pytest.mark.parametrize("wraps", [True, False])
+def test_plain_writer_prints_what_rich_prints(wraps):
+    # Lines the fast path accepts come out byte for byte as rich prints them on a console
+    # without colours; the rest it declines, for rich to print.
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from stackengine.cli.stack_cmds import _plain_writer
+
+    for line in LINES:
+        by_rich, direct = io.StringIO(), io.StringIO()
+        Console(file=by_rich, width=80, soft_wrap=not wraps, highlight=False).print(
+            Text(line, style="dim"))
+        write = _plain_writer(Console(file=direct, width=80, soft_wrap=not wraps), wraps=wraps)
+        assert write is not None
+        if write(line):
+            assert direct.getvalue() == by_rich.getvalue(), line
+        else:
+            assert direct.getvalue() == ""
+
+
+def test_plain_writer_is_off_when_the_console_draws_styles():
+    import io
+
+    from rich.console import Console
+
+    from stackengine.cli.stack_cmds import _plain_writer
+
+    coloured = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
+    assert _plain_writer(coloured, wraps=True) is None

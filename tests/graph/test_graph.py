@@ -71,3 +71,48 @@ def test_renderings():
 def test_graph_from_recorded_dependencies():
     g = graph_from_dependencies({"A": "T", "B": "T"}, {"B": ["A", "Gone"]})
     assert g.order() == ["A", "B"]
+
+
+def test_order_takes_the_smallest_ready_name_each_time():
+    # B and C wait for A; D waits for nothing but sorts after A: A, B, C, D, then E after C.
+    g = build_graph(decls(E=({"x": {"Ref": "C"}}, []), D=({}, []), C=({"x": {"Ref": "A"}}, []),
+                          B=({}, ["A"]), A=({}, [])))
+    assert g.order() == ["A", "B", "C", "D", "E"]
+    assert g.dependency_map() == {"A": (), "B": ("A",), "C": ("A",), "D": (), "E": ("C",)}
+    assert g.descendants("A") == {"B", "C", "E"}
+    assert g.dependents("A") == {"B", "C"}
+    assert g.critical_path_length() == 3
+
+
+def test_find_cycle_is_deterministic_and_in_edge_direction():
+    from stackengine.graph import find_cycle
+
+    succ = {"A": ["B"], "B": ["C", "A"], "C": ["B"], "D": ["D"]}
+    # depth-first from A: A -> B -> C -> B closes the first cycle met
+    assert find_cycle(succ) == ["B", "C"]
+    assert find_cycle({"A": ["B"], "B": [], "C": ["C"]}) == ["C"]
+    assert find_cycle({"A": ["B", "C"], "B": ["C"], "C": []}) == []
+
+
+def test_cycle_among_several_is_reported_the_same_every_time():
+    spec = dict(A=({"x": {"Ref": "B"}}, []), B=({"y": {"Ref": "A"}}, []),
+                C=({"x": {"Ref": "D"}}, []), D=({}, ["C"]), E=({}, []))
+    messages = set()
+    for _ in range(3):
+        with pytest.raises(TemplateError) as info:
+            build_graph(decls(**spec))
+        messages.add(str(info.value))
+    assert len(messages) == 1
+    (msg,) = messages
+    assert "A -> B -> A" in msg
+    assert "A -> B (Ref at Resources.A.Properties.x.Ref)" in msg
+    assert "B -> A (Ref at Resources.B.Properties.y.Ref)" in msg
+
+
+def test_graph_module_does_not_import_networkx():
+    import subprocess
+    import sys
+
+    code = "import sys, stackengine.graph; print('networkx' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -240,3 +240,24 @@ def test_missing_file_and_directory(tmp_path) -> None:
         load_file(str(tmp_path / "nope.yaml"))
     with pytest.raises(TemplateError, match="directory"):
         load_file(str(tmp_path))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", False),
+    ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      X:\n"
+     "        Fn::Transform: {Name: AWS::Include}\n", True),
+    ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: !Transform {Name: M}\n", True),
+    ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      X: !Transform M\n", True),
+    ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+     "      X: {\"Fn::Transfor\\x6d\": {Name: M}}\n", True),
+    ("Metadata: {Note: Fn::Transform}\nResources: {}\n", False),  # a value, not a key
+    ('{"Resources": {"Q": {"Type": "T", "Properties": {"Fn::Transform": {"Name": "M"}}}}}', True),
+    ('{"Resources": {"Q": {"Type": "T", "Properties": {"Fn::Transfor\\u006d": {}}}}}', True),
+    ('{"Resources": {"Q": {"Type": "T"}}}', False),
+])
+def test_decoding_notes_whether_any_mapping_has_an_fn_transform_key(text, expected) -> None:
+    document = decode_text(text, "t")
+    assert document.fn_transform is expected
+    from stackengine.transform import has_fn_transform
+
+    assert has_fn_transform(document.data) is expected  # the walk it stands in for

@@ -3,7 +3,7 @@
 jsonschema explains every problem well but walks a schema slowly; most properties are valid, and
 for them the explanation is never needed. `compile_check(schema)` turns a schema into nested
 closures that answer True only when the properties are valid under the same rules as
-`schema_check.CfnValidator` (CloudFormation's scalar coercion, Java-only patterns skipped,
+`schema_check`'s validator (CloudFormation's scalar coercion, Java-only patterns skipped,
 `format` ignored). Anything else, including every keyword not implemented here, answers False,
 and the caller then runs the full check, which finds and words the problems.
 """
@@ -122,7 +122,7 @@ class _Compiler:
             try:
                 patterns.append(re.compile(pattern))
             except re.error:
-                return _always, True  # as CfnValidator: an unreadable pattern might match any key
+                return _always, True  # as the full check: an unreadable pattern might match any key
         if value is False:
             return (lambda v: not isinstance(v, dict) or all(
                 k in known or any(p.search(k) for p in patterns) for k in v)), True
@@ -184,7 +184,7 @@ class _Compiler:
         try:
             compiled = re.compile(value)
         except re.error:
-            return _always, True  # a Java-only regex is skipped, as CfnValidator does
+            return _always, True  # a Java-only regex is skipped, as the full check does
 
         def check(v: Json) -> bool:
             text = as_text(v)

@@ -16,14 +16,18 @@ import copy
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping
-
-import jsonschema  # type: ignore[import-untyped]
-from jsonschema import Draft7Validator, validators  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from stackengine.diagnostics import PathPart, format_path
 from stackengine.providers.local.coercion import (as_number, as_text, is_boolean, is_integer,
                                                  is_number, is_string)
+
+if TYPE_CHECKING:
+    import jsonschema  # type: ignore[import-untyped]
+
+# jsonschema and what it imports take about 40 ms to import, so it is imported when the first
+# properties are checked, not with this module: the provider imports this module for every
+# command, and most commands (delete, describe, a deploy with nothing to change) check none.
 
 Json = Any
 
@@ -38,11 +42,6 @@ class SchemaProblem:
         return f"{where}: {self.message}"
 
 
-_TYPE_CHECKER = Draft7Validator.TYPE_CHECKER.redefine_many({
-    "integer": lambda _checker, value: is_integer(value),
-    "number": lambda _checker, value: is_number(value),
-    "boolean": lambda _checker, value: is_boolean(value),
-    "string": lambda _checker, value: is_string(value)})
 
 
 def _numeric(original: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
@@ -66,7 +65,7 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
     except re.error:
         return  # a Java-only regex: skip rather than refuse a valid value
     if not compiled.search(instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+        yield _validation_error(f"{instance!r} does not match {pattern!r}")
 
 
 def _enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Any]:
@@ -75,7 +74,7 @@ def _enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[An
     if isinstance(instance, str) and instance.lower() in ("true", "false") and \
             (instance.lower() == "true") in enums:
         return
-    yield jsonschema.ValidationError(f"{instance!r} is not one of {list(enums)!r}")
+    yield _validation_error(f"{instance!r} is not one of {list(enums)!r}")
 
 
 def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
@@ -107,23 +106,45 @@ def _additional_properties(validator: Any, extra: Any, instance: Any, schema: An
             yield from validator.descend(instance[key], extra, path=key)
     elif extra is False and extras:
         listed = ", ".join(repr(k) for k in sorted(extras))
-        yield jsonschema.ValidationError(f"Additional properties are not allowed ({listed} unexpected)")
+        yield _validation_error(f"Additional properties are not allowed ({listed} unexpected)")
 
 
-_BASE = Draft7Validator.VALIDATORS
-CfnValidator = validators.extend(
-    Draft7Validator,
-    validators={
-        "minimum": _numeric(_BASE["minimum"]), "maximum": _numeric(_BASE["maximum"]),
-        "exclusiveMinimum": _numeric(_BASE["exclusiveMinimum"]),
-        "exclusiveMaximum": _numeric(_BASE["exclusiveMaximum"]),
-        "multipleOf": _numeric(_BASE["multipleOf"]),
-        "minLength": _textual(_BASE["minLength"]), "maxLength": _textual(_BASE["maxLength"]),
-        "pattern": _pattern, "enum": _enum, "format": lambda *a: iter(()),
-        "patternProperties": _pattern_properties, "additionalProperties": _additional_properties,
-    },
-    type_checker=_TYPE_CHECKER,
-)
+def _validation_error(message: str) -> jsonschema.ValidationError:
+    from jsonschema import ValidationError
+
+    return ValidationError(message)
+
+
+_VALIDATOR_CLASS: Any = None
+
+
+def _validator_class() -> Any:
+    """Draft 7 taught CloudFormation's coercions and Java-regex tolerance (made on first use)."""
+    global _VALIDATOR_CLASS
+    if _VALIDATOR_CLASS is None:
+        from jsonschema import Draft7Validator, validators
+
+        base = Draft7Validator.VALIDATORS
+        type_checker = Draft7Validator.TYPE_CHECKER.redefine_many({
+            "integer": lambda _checker, value: is_integer(value),
+            "number": lambda _checker, value: is_number(value),
+            "boolean": lambda _checker, value: is_boolean(value),
+            "string": lambda _checker, value: is_string(value)})
+        _VALIDATOR_CLASS = validators.extend(
+            Draft7Validator,
+            validators={
+                "minimum": _numeric(base["minimum"]), "maximum": _numeric(base["maximum"]),
+                "exclusiveMinimum": _numeric(base["exclusiveMinimum"]),
+                "exclusiveMaximum": _numeric(base["exclusiveMaximum"]),
+                "multipleOf": _numeric(base["multipleOf"]),
+                "minLength": _textual(base["minLength"]), "maxLength": _textual(base["maxLength"]),
+                "pattern": _pattern, "enum": _enum, "format": lambda *a: iter(()),
+                "patternProperties": _pattern_properties,
+                "additionalProperties": _additional_properties,
+            },
+            type_checker=type_checker,
+        )
+    return _VALIDATOR_CLASS
 
 
 _VALIDATORS: dict[str, Any] = {}
@@ -137,7 +158,7 @@ def _validator(schema: Any) -> Any:
         raw = copy.deepcopy(dict(schema.raw))
         for key in ("$schema", "$id", "id"):
             raw.pop(key, None)
-        found = CfnValidator(_inline_definitions(raw))
+        found = _validator_class()(_inline_definitions(raw))
         with _VALIDATORS_LOCK:
             _VALIDATORS[schema.type_name] = found
     return found
@@ -235,7 +256,9 @@ def _compiles(pattern: str) -> bool:
 def _best(error: jsonschema.ValidationError) -> jsonschema.ValidationError | None:
     if not error.context:
         return None
-    return jsonschema.exceptions.best_match(error.context)
+    from jsonschema.exceptions import best_match
+
+    return best_match(error.context)
 
 
 def _type_name(value: Any) -> str:
