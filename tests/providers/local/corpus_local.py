@@ -1,5 +1,6 @@
 """Deploy then delete every template of a corpus folder on the local provider and list what did
-not, with the reason. Not collected by pytest (it takes ~10 s per 200 templates); run it as
+not, with the reason and whether CloudFormation would refuse it too (`corpus_classify`). The test
+`test_local_corpus_deploy.py` runs it over cfn-templates; for the report, run it as
 
     python tests/providers/local/corpus_local.py [../shared/corpus/cfn-templates] [substring]
 
