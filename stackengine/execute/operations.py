@@ -212,20 +212,27 @@ class StackRun:
                     self.cancelled.set()  # before the slot is free for a waiting call
                 self.store.end(stack_id, op.token, {"error": _reason(exc)})
                 raise OperationFailed(_reason(exc)) from exc
+        with self.batch():
+            self._close(op, result, build, remove, after)
+        return result
+
+    def _close(self, op: Operation, result: ResourceResult | None,
+               build: Callable[[ResourceResult | None], ResourceState | None], remove: bool,
+               after: Callable[[ResourceResult | None], None] | None) -> None:
+        """After a successful call: end its journal entry with the row it produced (or the row's
+        removal), mirror that in memory, then `after` (in the caller's transaction)."""
         row = build(result)
         if row is not None:
             row = replace(row, timestamp=now_iso())
         outcome: dict[str, Json] = {"physical_id": result.physical_id} if result else {"ok": True}
-        with self.batch():
-            self.store.end(stack_id, op.token, outcome, resource=row,
-                           remove=op.logical_id if remove and row is None else None)
-            if row is not None:
-                self.resources[row.logical_id] = row
-            elif remove:
-                self.resources.pop(op.logical_id, None)
-            if after is not None:
-                after(result)
-        return result
+        self.store.end(self.record.stack_id, op.token, outcome, resource=row,
+                       remove=op.logical_id if remove and row is None else None)
+        if row is not None:
+            self.resources[row.logical_id] = row
+        elif remove:
+            self.resources.pop(op.logical_id, None)
+        if after is not None:
+            after(result)
 
     def _journaled_atomic(self, op: Operation, call: Callable[[], ResourceResult | None],
                           build: Callable[[ResourceResult | None], ResourceState | None],
@@ -254,19 +261,7 @@ class StackRun:
                     failure = _reason(exc)
                     self.store.end(stack_id, op.token, {"error": failure})
             if failure is None:
-                row = build(result)
-                if row is not None:
-                    row = replace(row, timestamp=now_iso())
-                outcome: dict[str, Json] = ({"physical_id": result.physical_id} if result
-                                            else {"ok": True})
-                self.store.end(stack_id, op.token, outcome, resource=row,
-                               remove=op.logical_id if remove and row is None else None)
-                if row is not None:
-                    self.resources[row.logical_id] = row
-                elif remove:
-                    self.resources.pop(op.logical_id, None)
-                if after is not None:
-                    after(result)
+                self._close(op, result, build, remove, after)
         self._commit_group()
         if failure is not None:
             raise OperationFailed(failure)

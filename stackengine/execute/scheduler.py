@@ -52,6 +52,19 @@ class _Schedule:
         self.started.add(node)
         return node
 
+    def settle(self, node: str, result: RunResult, outcome: Callable[[], bool]) -> None:
+        """Record how `node` ended (`outcome()` gives its work's answer); its dependents become
+        ready when it succeeded."""
+        try:
+            ok = outcome()
+        except Exception:  # work must not raise; if it does, it failed
+            ok = False
+        if ok:
+            result.done.append(node)
+            self.finished(node)
+        else:
+            result.failed.append(node)
+
     def finished(self, node: str) -> None:
         for nxt in self.unlocks[node]:
             self.waiting[nxt].discard(node)
@@ -92,15 +105,7 @@ def run_dag(order: Iterable[str], prerequisites: Mapping[str, Iterable[str]],
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: schedule.rank[running[f]]):
                     node = running.pop(future)
-                    try:
-                        ok = future.result()
-                    except Exception:  # work must not raise; if it does, it failed
-                        ok = False
-                    if ok:
-                        result.done.append(node)
-                        schedule.finished(node)
-                    else:
-                        result.failed.append(node)
+                    schedule.settle(node, result, future.result)
         except KeyboardInterrupt:
             if on_interrupt is not None:
                 on_interrupt()
@@ -114,15 +119,7 @@ def _run_inline(schedule: _Schedule, work: Callable[[str], bool], result: RunRes
     with _deferred_interrupt() as interrupted:
         while schedule.ready and not (stop_on_failure and result.failed):
             node = schedule.pop()
-            try:
-                ok = work(node)
-            except Exception:  # work must not raise; if it does, it failed
-                ok = False
-            if ok:
-                result.done.append(node)
-                schedule.finished(node)
-            else:
-                result.failed.append(node)
+            schedule.settle(node, result, lambda: work(node))
             if interrupted():
                 if on_interrupt is not None:
                     on_interrupt()

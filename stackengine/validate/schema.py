@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
+from stackengine.coercion import is_boolean, is_integer, is_number, is_string
 from stackengine.diagnostics import Diagnostic, Severity, TemplatePath
 from stackengine.specs import ResourceSchema, _close_matches
 from stackengine.values import Unknown, contains_unknown
@@ -55,8 +56,6 @@ ID_FORMATS: dict[str, re.Pattern[str]] = {
 
 LIST_FUNCTIONS = frozenset({"Fn::Split", "Fn::Cidr", "Fn::GetAZs"})
 STRING_FUNCTIONS = frozenset({"Fn::Join", "Fn::Sub", "Fn::Base64"})
-_INTEGER = re.compile(r"^[-+]?\d+$")
-_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _MAX_DEPTH = 40
 _pattern_cache: dict[str, re.Pattern[str] | None] = {}
 
@@ -126,21 +125,13 @@ def _type_name(value: Json) -> str:
 def _matches_type(value: Json, expected: str) -> bool:
     """CloudFormation's conversions: scalars become strings, numeric strings numbers, ..."""
     if expected == "string":
-        return isinstance(value, (str, int, float, bool))
+        return is_string(value)
     if expected == "integer":
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, int):
-            return True
-        if isinstance(value, float):
-            return value.is_integer()
-        return isinstance(value, str) and bool(_INTEGER.match(value.strip()))
+        return is_integer(value)
     if expected == "number":
-        if isinstance(value, bool):
-            return False
-        return isinstance(value, (int, float)) or (isinstance(value, str) and bool(_NUMBER.match(value.strip())))
+        return is_number(value)
     if expected == "boolean":
-        return isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
+        return is_boolean(value)
     if expected == "object":
         return isinstance(value, dict)
     if expected == "array":
@@ -155,7 +146,7 @@ def _as_number(value: Json) -> float | None:
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, str) and _NUMBER.match(value.strip()):
+    if isinstance(value, str) and is_number(value):
         try:
             return float(value)
         except ValueError:

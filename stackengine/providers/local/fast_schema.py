@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any, Callable, Mapping
 
-from stackengine.providers.local.coercion import (as_number, as_text, is_boolean, is_integer,
+from stackengine.coercion import (as_number, as_text, is_boolean, is_integer,
                                                  is_number, is_string)
 
 Json = Any

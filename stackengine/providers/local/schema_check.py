@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from stackengine.diagnostics import PathPart, format_path
-from stackengine.providers.local.coercion import (as_number, as_text, is_boolean, is_integer,
+from stackengine.coercion import (as_number, as_text, is_boolean, is_integer,
                                                  is_number, is_string)
 
 if TYPE_CHECKING:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_INT = re.compile(r"^-?\d+$")
-_NUM = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+# A sign is accepted, as Java's number parsing accepts it.
+_INT = re.compile(r"^[-+]?\d+$")
+_NUM = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 def is_integer(value: Any) -> bool:
