@@ -10,7 +10,6 @@ and the caller then runs the full check, which finds and words the problems.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Callable, Mapping
 
@@ -47,7 +46,8 @@ def _always(_value: Json) -> bool:
 class _Compiler:
     def __init__(self, root: Mapping[str, Json]) -> None:
         self.definitions = root.get("definitions") or {}
-        self.refs: dict[str, Check] = {}
+        self.refs: dict[str, tuple[Check, bool]] = {}
+        self.compiling: set[str] = set()  # definitions being compiled: a reference back recurses
 
     def compile(self, node: Json) -> tuple[Check, bool]:
         """(check, exact): `exact` when check(v) is False exactly when v is invalid."""
@@ -82,10 +82,15 @@ class _Compiler:
         name = ref[len("#/definitions/"):]
         if name not in self.definitions:
             return _never, False
+        if name in self.compiling:  # recursive: look the check up when it runs
+            return (lambda v: self.refs[name][0](v)), False
         if name not in self.refs:
-            self.refs[name] = _never  # recursion: a placeholder until compiled
-            self.refs[name] = self.compile(self.definitions[name])[0]
-        return (lambda v: self.refs[name](v)), False  # recursive: not known exact here
+            self.compiling.add(name)
+            try:
+                self.refs[name] = self.compile(self.definitions[name])
+            finally:
+                self.compiling.discard(name)
+        return self.refs[name]
 
     # -- keywords (each returns a check for the whole value and whether it is exact) --------
 
@@ -164,11 +169,9 @@ class _Compiler:
         def check(v: Json) -> bool:
             if not isinstance(v, list):
                 return True
-            keys = [_canonical(item) for item in v]
-            # A list holding floats goes to the full check, whose equality rules (1 == 1.0)
-            # decide; JSON text tells every other pair apart as they do (True != 1).
-            return None not in keys and len(set(keys)) == len(keys)
-        return check, False
+            keys = {_identity(item) for item in v}
+            return len(keys) == len(v)
+        return check, True
 
     def _enum(self, value: Json, _node: Any) -> tuple[Check, bool]:
         options = list(value)
@@ -234,6 +237,15 @@ class _Compiler:
         checks = [c for c, _ in compiled]
         return (lambda v: rule([c(v) for c in checks])), exact
 
+    def _if(self, value: Json, node: Mapping[str, Json]) -> tuple[Check, bool]:
+        # Draft 7: when `if` holds, `then` must; otherwise `else` must (absent ones hold).
+        condition, exact = self.compile(value)
+        if not exact:
+            return _never, False
+        then, then_exact = self.compile(node.get("then", True))
+        otherwise, else_exact = self.compile(node.get("else", True))
+        return (lambda v: then(v) if condition(v) else otherwise(v)), then_exact and else_exact
+
     def _allOf(self, value: Json, _node: Any) -> tuple[Check, bool]:
         return self._combine(value, all, needs_exact=False)
 
@@ -263,18 +275,18 @@ def _requires(names: list[str]) -> Check:
     return lambda v: all(n in v for n in names)
 
 
-def _canonical(item: Json) -> str | None:
-    def has_float(node: Json) -> bool:
-        if isinstance(node, float):
-            return True
-        if isinstance(node, dict):
-            return any(has_float(x) for x in node.values())
-        if isinstance(node, list):
-            return any(has_float(x) for x in node)
-        return False
-    if has_float(item):
-        return None
-    return json.dumps(item, sort_keys=True, default=repr)
+def _identity(item: Json) -> Any:
+    """A hashable key equal for two items exactly when jsonschema's uniqueness calls them equal:
+    1 and 1.0 alike, True and 1 apart, objects and arrays compared member by member."""
+    if isinstance(item, bool):
+        return ("bool", item)
+    if isinstance(item, (int, float)):
+        return ("number", item)  # 1 == 1.0 and hash(1) == hash(1.0)
+    if isinstance(item, dict):
+        return ("object", frozenset((k, _identity(v)) for k, v in item.items()))
+    if isinstance(item, list):
+        return ("array", tuple(_identity(v) for v in item))
+    return (type(item).__name__, item)
 
 
 def compile_check(raw: Mapping[str, Json]) -> Check:

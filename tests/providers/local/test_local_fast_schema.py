@@ -40,8 +40,15 @@ def _mutations(props):
     yield {**props, "NotAPropertyOfThisType": "x"}
     for key in list(props)[:12]:
         yield {k: v for k, v in props.items() if k != key}
-        for other in (5, "5", True, "true", [], {}, "x" * 5000, [1, 1], None, -1, 1.5):
+        for other in (5, "5", True, "true", [], {}, "x" * 5000, [1, 1], None, -1, 1.5,
+                      [1, 1.0], [True, 1], ["a", "a"], [{"a": 1}, {"a": 1.0}], [[1], [True]],
+                      *_duplicated(props[key])):
             yield {**props, key: other}
+
+
+def _duplicated(value):
+    """A list value with its first item twice (uniqueItems), when it is a non-empty list."""
+    return [[value[0], *value]] if isinstance(value, list) and value else []
 
 
 def _corpus_resources():
@@ -114,3 +121,16 @@ def test_one_of_with_an_undecided_branch_defers_to_the_full_check():
     assert not exact and not check("x")
     check, exact = _Compiler({}).compile({"oneOf": [{"type": "string"}, {"type": "array"}]})
     assert exact and check("x") and check([]) and not check({})
+
+
+def test_if_then_else_and_definitions_inside_one_of_are_judged_quickly():
+    # DynamoDB tables: KeySchema is a oneOf whose first branch references a definition, and the
+    # root holds an if/then (two key attributes once local secondary indexes are given).
+    quick = _quick(_schema("AWS::DynamoDB::Table"))
+    keys = [{"AttributeName": "pk", "KeyType": "HASH"}]
+    table = {"KeySchema": keys, "AttributeDefinitions": [{"AttributeName": "pk",
+                                                          "AttributeType": "S"}]}
+    assert quick(table)
+    index = {"IndexName": "i", "KeySchema": keys, "Projection": {"ProjectionType": "ALL"}}
+    assert not quick({**table, "LocalSecondaryIndexes": [index]})  # `then` wants 2 key attributes
+    assert not _full_valid(_schema("AWS::DynamoDB::Table"), {**table, "LocalSecondaryIndexes": [index]})
