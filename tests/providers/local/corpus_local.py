@@ -95,12 +95,14 @@ class Survey:
         return self.total - self.verdicts[AWS_REFUSES]
 
 
-def survey(root: str, needle: str = "") -> Survey:
+def survey(root: str, needle: str = "", workdir: str | None = None) -> Survey:
+    """Deploy and delete each template in a state database of its own under `workdir` (a new
+    temporary folder when None)."""
     every = sorted(os.path.join(d, f) for d, _, names in os.walk(root) for f in names
                    if f.endswith((".yaml", ".yml", ".json", ".template")))
     files = [f for f in every if needle in f]
     exporters = _exporters(every)
-    tmp = tempfile.mkdtemp()
+    tmp = workdir or tempfile.mkdtemp()
     result = Survey(total=len(files))
     for i, path in enumerate(files):
         relative = os.path.relpath(path, root)

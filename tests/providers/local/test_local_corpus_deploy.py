@@ -16,8 +16,8 @@ CORPUS = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", ".
 
 
 @pytest.mark.skipif(not os.path.isdir(CORPUS), reason="corpus not available")
-def test_corpus_deploys_and_deletes_on_the_local_provider():
-    result = survey(CORPUS)
+def test_corpus_deploys_and_deletes_on_the_local_provider(tmp_path):
+    result = survey(CORPUS, workdir=str(tmp_path))
     ours = [f"{name}: {message[:200]}" for name, message, verdict in result.failures
             if verdict == OURS]
     assert ours == []
