@@ -42,8 +42,6 @@ SNAPSHOT_TYPES = frozenset({
 UNSUPPORTED_TYPES: dict[str, str] = {
     "AWS::CloudFormation::Stack": "Nested stacks (AWS::CloudFormation::Stack) are not yet supported "
                                   "by the local provider",
-    "AWS::CloudFormation::Macro": "Macros (AWS::CloudFormation::Macro) are not yet supported by the "
-                                  "local provider",
     "AWS::CloudFormation::StackSet": "Stack sets are not supported by the local provider",
 }
 CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"

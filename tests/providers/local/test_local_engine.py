@@ -121,3 +121,57 @@ def test_a_failure_between_shared_commits_rolls_back_cleanly(tmp_path):
     failed = [e for e in engine.events("chain") if e.status == "CREATE_FAILED"]
     assert [e.logical_id for e in failed] == ["P7"] and "Injected failure" in failed[0].reason
     assert LocalProvider(db).store.list_resources(stack_id=outcome.record.stack_id) == []
+
+
+MACRO = """\
+Parameters:
+  Function:
+    Type: String
+    Default: ""
+Conditions:
+  Own: !Equals [!Ref Function, ""]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code: {ZipFile: "def handler(event, context): return event"}
+  Macro:
+    Type: AWS::CloudFormation::Macro
+    Properties:
+      Name: Upper
+      FunctionName: !If [Own, !GetAtt Fn.Arn, !Ref Function]
+Outputs:
+  Ref:
+    Value: !Ref Macro
+"""
+
+
+def test_a_macro_definition_registers_its_name_once_per_region(tmp_path):
+    """AWS::CloudFormation::Macro deploys: Ref is its name, the name is unique in the region,
+    and its function must exist in the account."""
+    template = tmp_path / "macro.yaml"
+    template.write_text(MACRO)
+    engine = _engine(str(tmp_path / "state.db"))
+    caps = ("CAPABILITY_IAM",)
+    first = engine.deploy(engine_module.StackRequest(str(template), "m1", capabilities=caps))
+    assert first.record.status.value == "CREATE_COMPLETE"
+    assert first.record.outputs[0]["OutputValue"] == "Upper"
+    again = engine.deploy(engine_module.StackRequest(str(template), "m2", capabilities=caps))
+    assert again.failed
+    assert any("Upper" in (e.reason or "") and "already exists" in (e.reason or "")
+               for e in engine.events("m2"))
+    missing = "arn:aws:lambda:us-east-1:123456789012:function:absent"
+    engine.delete_stack("m1")
+    third = engine.deploy(engine_module.StackRequest(str(template), "m3", {"Function": missing},
+                                                     capabilities=caps))
+    assert third.failed
+    assert any("Function not found" in (e.reason or "") for e in engine.events("m3"))

@@ -48,6 +48,9 @@ ARN_REFERENCES: dict[str, list[ArnRef]] = {
     "AWS::CodeBuild::Project": [
         ("ServiceRole", _ROLE, "CodeBuild is not authorized to perform: sts:AssumeRole on {arn}",
          "CodeBuild", "InvalidInputException")],
+    "AWS::CloudFormation::Macro": [
+        ("FunctionName", [("AWS::Lambda::Function", "Arn")], "Function not found: {arn}",
+         "Lambda", "ResourceNotFoundException")],
     "AWS::Events::Rule": [
         ("RoleArn", _ROLE, "Provided role {arn} does not exist.", "EventBridge",
          "ValidationException")],
