@@ -216,7 +216,7 @@ class Executor:
         row = ResourceState(want.logical_id, want.type, None, ResourceStatus.CREATE_IN_PROGRESS,
                             properties=props, **base)
         def starting() -> None:
-            run.put(row)
+            run.mark(row)
             run.event(row, "CREATE_IN_PROGRESS")
 
         try:
@@ -267,7 +267,7 @@ class Executor:
         row = replace(have, status=ResourceStatus.UPDATE_IN_PROGRESS, previous=have)
 
         def starting() -> None:
-            run.put(row)
+            run.mark(row)
             run.event(row, "UPDATE_IN_PROGRESS")
 
         try:

@@ -157,6 +157,15 @@ class StackRun:
             self.resources[resource.logical_id] = resource
             self.store.put_resource(self.record.stack_id, resource)
 
+    def mark(self, resource: ResourceState) -> None:
+        """A row's status while its provider call runs. With atomic calls the row that the call
+        produces is written in the same transaction, so this one is kept in memory only."""
+        if not self.atomic:
+            self.put(resource)
+            return
+        with self._lock:
+            self.resources[resource.logical_id] = replace(resource, timestamp=now_iso())
+
     def remove(self, logical_id: str) -> None:
         with self._lock:
             self.resources.pop(logical_id, None)
@@ -337,7 +346,7 @@ class StackRun:
             return True
         def starting() -> None:
             if mark_row:
-                self.put(replace(target, status=_status("DELETE_IN_PROGRESS"), status_reason=None))
+                self.mark(replace(target, status=_status("DELETE_IN_PROGRESS"), status_reason=None))
             self.event(target, "DELETE_IN_PROGRESS")
 
         snapshot = policy == "Snapshot" and self.snapshot_supported(target.type)
