@@ -276,13 +276,19 @@ class StackRun:
             raise OperationFailed(failure)
         return result
 
+    def _journal_properties(self, properties: Mapping[str, Json]) -> dict[str, Json] | None:
+        """What a journal entry keeps of the call's properties: recovery re-asks the provider with
+        them when a call's end was never written. An atomic call's entry is ended in the
+        transaction that begins it, so it never needs them."""
+        return None if self.atomic else dict(properties)
+
     def create(self, logical_id: str, type_name: str, properties: Mapping[str, Json],
                build: Callable[[ResourceResult], ResourceState], token: str | None = None, *,
                before: Callable[[], None] | None = None,
                after: Callable[[ResourceResult], None] | None = None,
                cancellable: bool = False) -> ResourceResult:
         op = Operation(token or uuid.uuid4().hex, OpKind.CREATE, logical_id, type_name, None,
-                       dict(properties))
+                       self._journal_properties(properties))
         result = self._journaled(
             op, lambda: self.provider.create(self.stack, type_name, logical_id, properties, op.token),
             lambda r: build(r) if r is not None else None, before=before,
@@ -297,7 +303,7 @@ class StackRun:
                after: Callable[[ResourceResult], None] | None = None,
                cancellable: bool = False) -> ResourceResult:
         op = Operation(uuid.uuid4().hex, OpKind.UPDATE, logical_id, type_name, physical_id,
-                       dict(new))
+                       self._journal_properties(new))
         result = self._journaled(
             op, lambda: self.provider.update(self.stack, type_name, logical_id, physical_id, old,
                                              new, op.token),
