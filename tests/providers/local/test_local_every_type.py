@@ -85,5 +85,5 @@ def test_every_registry_type_deploys_and_deletes(tmp_path):
             internal.append(f"{type_name}: {type(exc).__name__}: {exc}")
     assert internal == []
     assert len(types) > 1400
-    assert outcomes["deployed and deleted"] >= 0.93 * len(types), outcomes
+    assert outcomes["deployed and deleted"] >= 0.9 * len(types), outcomes
     assert provider.store.list_resources(stack_id=stack.stack_id) == []
