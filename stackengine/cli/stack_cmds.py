@@ -19,7 +19,7 @@ from stackengine.cli.options import (
     account_option, echo_diagnostics, handle_errors, parameter_options, region_option,
     resolve_region,
 )
-from stackengine.diagnostics import UsageError
+from stackengine.diagnostics import StackEngineError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 Json = Any
@@ -409,6 +409,7 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
         if record.status.failed:
             click.echo(f"Failed to {'create' if creating else 'update'} stack {name}: {record.status.value}"
                        + (f" ({record.status_reason})" if record.status_reason else ""), err=True)
+            echo_located_failures(engine, name, template)
         else:
             click.echo(f"Successfully {verb} stack - {name} in {record.region}")
         print_outputs(record.outputs)
@@ -416,6 +417,20 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
         echo_json({"Stacks": [describe_stack_json(record)]})
     if record.status.failed:
         sys.exit(1)
+
+
+def echo_located_failures(engine: Any, stack_name: str, template: str) -> None:
+    """After a failed create or update: each cause with its file:line:col and template path."""
+    from stackengine.execute.failures import located_failures
+    from stackengine.template.decode import decode_text
+
+    try:
+        with open(template, encoding="utf-8") as handle:
+            document = decode_text(handle.read(), template)
+    except (OSError, StackEngineError):
+        return  # it deployed from this file a moment ago; if it is gone, the events must do
+    for failure in located_failures(engine.events(stack_name), stack_name, document.data):
+        click.echo(failure.format(template), err=True)
 
 
 # -- delete, continue-update-rollback, termination protection ---------------------------------

@@ -111,6 +111,8 @@ def test_stale_change_set_refused(env):
 def test_failed_deploy_exits_1_and_rolls_back(env):
     result = env("deploy", "app.yaml", "--inject-failure", "P:create", code=1)
     assert "ROLLBACK_COMPLETE" in result.output
+    # the cause, located in the template: P is declared on line 10
+    assert "app.yaml:10:3: Resources.P: Resource handler returned message" in result.output
     stack = json.loads(env("describe", "app", "-o", "json").output)["Stacks"][0]
     assert stack["StackStatus"] == "ROLLBACK_COMPLETE"
     assert json.loads(env("resources", "app", "-o", "json").output)["StackResourceSummaries"] == []
