@@ -210,7 +210,8 @@ class Engine:
 
     def _run(self, record: StackRecord, listener: EventListener | None,
              max_parallel: int | None = None) -> StackRun:
-        ref = StackRef(record.name, record.stack_id, record.account_id, record.region)
+        ref = StackRef(record.name, record.stack_id, record.account_id, record.region,
+                       tags=tuple(sorted(record.tags.items())), cloudformation=True)
         return StackRun(self.store, self._executing_provider(), ref, record, schemas=self.schemas,
                         max_parallel=max_parallel or self.config.max_parallel, listener=listener,
                         replacement_conflict=_custom_name_conflict)
@@ -349,7 +350,9 @@ class Engine:
                            changed_parameters=changed,
                            source_resources=processed.source.get("Resources"), secrets=secrets,
                            locate=locator(processed.source, request.template_file),
-                           graph=processed.graph)
+                           graph=processed.graph,
+                           stack_tags_changed=not creating and dict(record.tags) != dict(
+                               request.tags))
             template = processed.rendered()
             same = (not creating and not changes and dict(record.template) == template
                     and {p.name: p.value for p in record.parameters} ==

@@ -86,12 +86,17 @@ class Executor:
     def __init__(self, run: StackRun) -> None:
         self.run = run
         self._cancelled: set[str] = set()
+        self._tags_changed = False  # the stack's tags differ from the deployed ones
 
     # -- create / update ------------------------------------------------------------------
 
     def deploy(self, request: DeployRequest) -> StackRecord:
         run = self.run
         creating = run.record.status is StackStatus.REVIEW_IN_PROGRESS
+        # CloudFormation propagates the stack's tags to its resources: a change of them updates
+        # every resource that takes tags.
+        self._tags_changed = not creating and dict(request.tags) != dict(run.record.tags)
+        run.stack = replace(run.stack, tags=tuple(sorted(request.tags.items())))
         graph = request.graph or build_graph(request.resources)
         deps = graph.dependency_map()
         if creating:
@@ -187,7 +192,8 @@ class Executor:
         schema = run.schemas.get(want.type) if run.schemas is not None else None
         if have.type != want.type or needs_replacement(schema, have.properties, props):
             return self._replace(want, have, props, base)
-        if props != have.properties:
+        retag = self._tags_changed and getattr(schema, "tag_property", None) is not None
+        if props != have.properties or retag:
             return self._update(want, have, props, base)
         if any(getattr(have, k) != v for k, v in base.items()):
             run.put(replace(have, previous=have, **base))  # template-only change: no call

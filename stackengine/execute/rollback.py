@@ -65,7 +65,9 @@ def continue_update_rollback(run: StackRun, skip: Sequence[str] = ()) -> StackRe
     return _finish_update_rollback(run)
 
 
-def _restore(run: StackRun, logical_id: str) -> bool:
+def _restore(run: StackRun, logical_id: str, retag: bool = False) -> bool:
+    """Put one resource back as it was before the update. `retag`: the update changed the stack's
+    tags, so a resource that takes tags is updated even when its properties are unchanged."""
     row = run.get(logical_id)
     if row is None:
         return True
@@ -82,7 +84,11 @@ def _restore(run: StackRun, logical_id: str) -> bool:
                         status=ResourceStatus.UPDATE_COMPLETE))
         run.event(old, "UPDATE_COMPLETE")
         return True
-    if row.properties == old.properties:
+    # (A resource whose own update failed still has the tags it had.)
+    takes_tags = retag and row.status is not ResourceStatus.UPDATE_FAILED and \
+        run.schemas is not None and getattr(run.schemas.get(row.type), "tag_property", None) \
+        is not None
+    if row.properties == old.properties and not takes_tags:
         run.put(replace(old, previous=old, stale=row.stale))
         return True
     assert row.physical_id is not None
@@ -110,10 +116,14 @@ def _finish_update_rollback(run: StackRun) -> StackRecord:
         prev = {**prev, "FailureReason": why}
         run.save_record(previous=prev)
     if run.record.status is StackStatus.UPDATE_ROLLBACK_IN_PROGRESS:
+        # Restored resources get the stack's tags of before the update back.
+        tags = tuple(sorted(dict(prev.get("Tags", run.record.tags)).items()))
+        retag = run.stack.tags != tags
+        run.stack = replace(run.stack, tags=tags)
         rows = dict(run.resources)
         restore = sorted(k for k in rows if k in before)
         prerequisites = {k: [m for m in restore if k in rows[m].depends_on] for k in restore}
-        result = run.schedule(restore, prerequisites, lambda lid: _restore(run, lid),
+        result = run.schedule(restore, prerequisites, lambda lid: _restore(run, lid, retag),
                               stop_on_failure=False)
         if not result.ok:
             failed = sorted(result.failed)

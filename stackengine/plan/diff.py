@@ -141,10 +141,13 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
          schemas: SchemaSource | None = None, changed_parameters: Collection[str] = (),
          source_resources: Mapping[str, Json] | None = None,
          secrets: Collection[str] = (), locate: Locator | None = None,
-         graph: ResourceGraph | None = None) -> tuple[ResourceChange, ...]:
+         graph: ResourceGraph | None = None,
+         stack_tags_changed: bool = False) -> tuple[ResourceChange, ...]:
     """The changes that take `deployed` to `desired`, in the order of the desired graph
     (removals last, in reverse order of name). Deployed resources that are being removed
-    (`removing`) count as absent. `graph` is `desired`'s graph when the caller has it already."""
+    (`removing`) count as absent. `graph` is `desired`'s graph when the caller has it already.
+    `stack_tags_changed`: the stack's tags change, which CloudFormation propagates to every
+    resource that takes tags (each is modified, scope Tags)."""
     if graph is None:
         graph = build_graph(desired, locate)
     current = {k: v for k, v in deployed.items() if not v.removing}
@@ -156,7 +159,7 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
             changes[logical_id] = ResourceChange(Action.ADD, logical_id, want.type)
             continue
         change = _modify(want, have, schemas, changes, changed_parameters, source_resources,
-                         secrets, graph.references.get(logical_id))
+                         secrets, graph.references.get(logical_id), stack_tags_changed)
         if change is not None:
             changes[logical_id] = change
     ordered = list(changes.values())
@@ -169,7 +172,8 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
 def _modify(want: ResourceDecl, have: ResourceState, schemas: SchemaSource | None,
             earlier: Mapping[str, ResourceChange], changed_parameters: Collection[str],
             source_resources: Mapping[str, Json] | None, secrets: Collection[str],
-            references: Sequence[Reference] | None = None) -> ResourceChange | None:
+            references: Sequence[Reference] | None = None,
+            stack_tags_changed: bool = False) -> ResourceChange | None:
     logical_id = want.logical_id
     if want.type != have.type:
         # CloudFormation refuses in-place type changes; the only way is a new resource.
@@ -221,6 +225,10 @@ def _modify(want: ResourceDecl, have: ResourceState, schemas: SchemaSource | Non
             details.append(ChangeDetail(scope, None, None, RequiresRecreation.NEVER,
                                         Evaluation.STATIC, ChangeSource.DIRECT_MODIFICATION,
                                         before=getattr(have, attr), after=getattr(want, attr)))
+    if stack_tags_changed and getattr(schema, "tag_property", None) is not None \
+            and not any(d.attribute is Scope.TAGS for d in details):
+        details.append(ChangeDetail(Scope.TAGS, None, None, RequiresRecreation.NEVER,
+                                    Evaluation.STATIC, ChangeSource.DIRECT_MODIFICATION))
     if not details:
         return None
     return ResourceChange(Action.MODIFY, logical_id, want.type, have.physical_id,
@@ -238,6 +246,6 @@ def _replacement(details: Sequence[ChangeDetail]) -> Replacement:
 
 def _scopes(details: Sequence[ChangeDetail]) -> tuple[Scope, ...]:
     found = {d.attribute for d in details}
-    if Scope.TAGS in found:
-        found.add(Scope.PROPERTIES)
+    if any(d.attribute is Scope.TAGS and d.name is not None for d in details):
+        found.add(Scope.PROPERTIES)  # the template's Tags property; stack tags are Tags alone
     return tuple(s for s in Scope if s in found)

@@ -23,6 +23,11 @@ class StackRef:
     account_id: str = "123456789012"
     region: str = "us-east-1"
     partition: str = "aws"
+    # The stack's tags, which CloudFormation propagates to every resource that takes tags.
+    tags: tuple[tuple[str, str], ...] = ()
+    # A CloudFormation stack (not a Cloud Control call): resources also get CloudFormation's
+    # aws:cloudformation:{stack-name,stack-id,logical-id} tags.
+    cloudformation: bool = False
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,22 @@ def test_metadata_policy_and_tags_scopes():
     assert changes[0].replacement is Replacement.FALSE
 
 
+def test_stack_tag_changes_modify_every_resource_that_takes_tags():
+    registry = default_registry()
+    desired = {"Q": decl("Q", "AWS::SQS::Queue"),
+               "P": decl("P", "AWS::SQS::QueuePolicy", {"Queues": ["q"]})}
+    deployed = {"Q": state("Q", "AWS::SQS::Queue"),
+                "P": state("P", "AWS::SQS::QueuePolicy", {"Queues": ["q"]})}
+    assert diff(desired, deployed, schemas=registry) == ()
+    changes = diff(desired, deployed, schemas=registry, stack_tags_changed=True)
+    assert [(c.logical_id, c.action, c.replacement, c.scope) for c in changes] == [
+        ("Q", Action.MODIFY, Replacement.FALSE, (Scope.TAGS,))]  # a queue policy takes no tags
+    detail = changes[0].details[0].to_json()
+    assert detail["Target"] == {"Attribute": "Tags", "RequiresRecreation": "Never",
+                                "AttributeChangeType": "Modify"}
+    assert detail["ChangeSource"] == "DirectModification"
+
+
 def test_type_change_replaces():
     changes = diff({"A": decl("A", "P")}, {"A": state("A", "Q")}, schemas=REG)
     assert changes[0].replacement is Replacement.TRUE

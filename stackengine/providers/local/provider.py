@@ -23,6 +23,7 @@ from stackengine.providers.local.naming import NameRule, generate_name, seeded_r
 from stackengine.providers.local.rules import (RuleContext, derived_vars, run_delete_rules,
                                                run_write_rules)
 from stackengine.providers.local.schema_check import check_properties, format_problems
+from stackengine.providers.local.stack_tags import with_stack_tags
 from stackengine.providers.local.store import AccountStore, NameTaken, Snapshot, StoredResource
 from stackengine.regions import availability_zones
 from stackengine.sqlite_db import Database
@@ -137,7 +138,8 @@ class LocalProvider:
         self._put(StoredResource(rid, stack.account_id, stack.region, type_name, identity.physical_id,
                                  stack.stack_name, stack.stack_id, logical_id,
                                  *self._unique_name(type_name, stack, identity.name, properties),
-                                 dict(properties), identity.attributes, identity.vars),
+                                 with_stack_tags(schema, properties, stack, logical_id),
+                                 identity.attributes, identity.vars),
                   token=self._token_row(token, "create", result))
         self._after_write(type_name, stack, identity.physical_id, properties)
         return result
@@ -170,7 +172,8 @@ class LocalProvider:
         self._put(StoredResource(existing.rid, stack.account_id, stack.region, type_name,
                                  identity.physical_id, stack.stack_name, stack.stack_id, logical_id,
                                  *self._unique_name(type_name, stack, identity.name, new),
-                                 dict(new), identity.attributes, identity.vars,
+                                 with_stack_tags(schema, new, stack, logical_id),
+                                 identity.attributes, identity.vars,
                                  existing.created_at, self.store.now()), replace=True,
                   token=self._token_row(token, "update", result))
         self._after_write(type_name, stack, identity.physical_id, new)

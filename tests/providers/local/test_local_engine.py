@@ -8,6 +8,7 @@ import os
 import pytest
 
 engine_module = pytest.importorskip("stackengine.engine")
+from stackengine.plan.changeset import Scope  # noqa: E402
 from stackengine.providers.local import LocalProvider, provider_options  # noqa: E402
 
 CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "corpus",
@@ -175,3 +176,57 @@ def test_a_macro_definition_registers_its_name_once_per_region(tmp_path):
                                                      capabilities=caps))
     assert third.failed
     assert any("Function not found" in (e.reason or "") for e in engine.events("m3"))
+
+
+TAGGED = """\
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    DependsOn: Param  # updated after it: a failing queue update rolls the parameter back
+    Properties:
+      Tags: [{Key: team, Value: own}]
+  Param:
+    Type: AWS::SSM::Parameter
+    Properties: {Type: String, Value: v}
+  Policy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Queue]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: [{Effect: Allow, Principal: "*", Action: "sqs:SendMessage", Resource: "*"}]
+"""
+
+
+def _account_tags(engine, record, logical_id):
+    found = [r for r in engine.provider.store.list_resources(stack_id=record.stack_id)
+             if r.logical_id == logical_id]
+    tags = found[0].properties.get("Tags")
+    return {t["Key"]: t["Value"] for t in tags} if isinstance(tags, list) else dict(tags or {})
+
+
+def test_stack_tags_propagate_and_a_change_of_them_updates_taggable_resources(tmp_path):
+    template = tmp_path / "tags.yaml"
+    template.write_text(TAGGED)
+    engine = _engine(str(tmp_path / "state.db"))
+    first = engine.deploy(engine_module.StackRequest(str(template), "t",
+                                                     tags={"team": "a", "env": "dev"})).record
+    queue = _account_tags(engine, first, "Queue")
+    assert queue == {"team": "own", "env": "dev"}  # the resource's own tag wins
+    param = _account_tags(engine, first, "Param")
+    assert param["team"] == "a" and param["aws:cloudformation:logical-id"] == "Param"
+    assert param["aws:cloudformation:stack-name"] == "t"  # SSM takes CloudFormation's tags
+
+    outcome = engine.deploy(engine_module.StackRequest(str(template), "t",
+                                                       tags={"team": "b", "env": "dev"}))
+    modified = {c.logical_id: c.scope for c in outcome.change_set.changes}
+    assert set(modified) == {"Queue", "Param"}  # the queue policy takes no tags
+    assert all(scope == (Scope.TAGS,) for scope in modified.values())
+    assert _account_tags(engine, outcome.record, "Param")["team"] == "b"
+
+    # An update that fails puts the resources' stack tags back.
+    failing = _engine(str(tmp_path / "state.db"), **provider_options(0, ["Queue:update"]))
+    rolled = failing.deploy(engine_module.StackRequest(str(template), "t", tags={"team": "c"}))
+    assert rolled.record.status.value == "UPDATE_ROLLBACK_COMPLETE"
+    assert _account_tags(failing, rolled.record, "Param")["team"] == "b"
+    assert _account_tags(failing, rolled.record, "Param")["env"] == "dev"
