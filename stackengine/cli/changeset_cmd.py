@@ -110,10 +110,15 @@ def execute(ctx: click.Context, name: str, stack_name: str, disable_rollback: bo
     human = fmt != "json"
     options = ExecuteOptions(disable_rollback=disable_rollback, max_parallel=max_parallel,
                              stack_policy_during_update=read_policy(stack_policy_during_update_file))
+    template = engine.describe_change_set(stack_name, name).extra.get("TemplateFile")
     record = engine.execute_change_set(stack_name, name, options,
                                        progress_listener() if human else None)
     if human:
         click.echo(f"Stack {stack_name}: {record.status.value}")
+        if record.status.failed and template:
+            from stackengine.cli.stack_cmds import echo_located_failures
+
+            echo_located_failures(engine, stack_name, template)
         print_outputs(record.outputs)
     else:
         echo_json({"Stacks": [describe_stack_json(record)]})

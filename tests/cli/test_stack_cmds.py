@@ -121,6 +121,15 @@ def test_failed_deploy_exits_1_and_rolls_back(env):
     assert stack["StackStatus"] == "CREATE_COMPLETE"
 
 
+def test_a_failed_change_set_execution_locates_its_cause(env, tmp_path):
+    (tmp_path / "bad.yaml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+                                       "    Properties:\n      DelaySeconds: 901\n")
+    env("changeset", "create", "bad.yaml", "--stack-name", "bad", "--change-set-name", "one")
+    result = env("changeset", "execute", "one", "--stack-name", "bad", code=1)
+    assert "bad.yaml:5:21: Resources.Q.Properties.DelaySeconds: Properties validation failed" \
+        in result.output
+
+
 def test_delete_termination_protection_and_confirmation(env):
     env("deploy", "app.yaml", "--enable-termination-protection")
     result = env("delete", "app", "--yes", code=1)
