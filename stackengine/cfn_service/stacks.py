@@ -135,16 +135,14 @@ class EngineStacks:
         return engine.delete_stack(record.name)
 
     def failure_reasons(self, record: StackRecord) -> list[str]:
-        reasons: list[str] = []
-        for event in self._engine.store.events(record.stack_id):  # newest first
-            if event.logical_id == record.name and event.reason == "User Initiated":
-                break  # the start of the last operation
-            if (event.logical_id != record.name and event.reason
-                    and event.status.endswith("_FAILED") and "cancelled" not in event.reason):
-                entry = f"{event.logical_id}: {event.reason}"
-                if entry not in reasons:
-                    reasons.append(entry)
-        return list(reversed(reasons))
+        from stackengine.execute.failures import last_operation_causes
+
+        failed = {f"{status}_FAILED" for status in ("CREATE", "UPDATE", "DELETE")}
+        causes = last_operation_causes(self._engine.store.events(record.stack_id), record.name,
+                                       failed)
+        # Oldest first, each cause once, as its last occurrence placed it.
+        entries = [f"{event.logical_id}: {event.reason}" for event in causes]
+        return [e for i, e in enumerate(entries) if e not in entries[i + 1:]]
 
     def running_settings(self, record: StackRecord) -> StackSettings:
         """A stack's record gets its new tags and capabilities only once its resources are done,

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from stackengine.diagnostics import PathPart, format_path
+from stackengine.execute.operations import CANCELLED
 from stackengine.state.base import StackEvent
 
 _PROPERTY = re.compile(r"\[#/([^:\]]+):")  # "[#/Tags/0/Key: ..." in a validation message
-_NOT_CAUSES = ("Resource creation cancelled", "Resource update cancelled",
-               "Resource deletion cancelled", "The following resource(s) failed")
 
 
 @dataclass(frozen=True)
@@ -33,15 +32,18 @@ class LocatedFailure:
         return f"{where}{format_path(self.path)}: {self.reason}"
 
 
-def last_operation_causes(events: Iterable[StackEvent], stack_name: str) -> list[StackEvent]:
-    """The resource failures of the stack's last operation that caused it to fail, oldest first
-    (`events` newest first, as `describe-stack-events` lists them)."""
+def last_operation_causes(events: Iterable[StackEvent], stack_name: str,
+                          statuses: Collection[str] = ("CREATE_FAILED", "UPDATE_FAILED")
+                          ) -> list[StackEvent]:
+    """The resource failures (events of `statuses`) of the stack's last operation, oldest first,
+    without the calls that were only cancelled because of them (`events` newest first, as
+    `describe-stack-events` lists them)."""
     causes: list[StackEvent] = []
     for event in events:
         if event.logical_id == stack_name and event.reason == "User Initiated":
             break
-        if (event.logical_id != stack_name and event.status in ("CREATE_FAILED", "UPDATE_FAILED")
-                and event.reason and not event.reason.startswith(_NOT_CAUSES)):
+        if (event.logical_id != stack_name and event.status in statuses and event.reason
+                and event.reason not in CANCELLED.values()):
             causes.append(event)
     return list(reversed(causes))
 
