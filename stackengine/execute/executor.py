@@ -96,7 +96,7 @@ class Executor:
         # CloudFormation propagates the stack's tags to its resources: a change of them updates
         # every resource that takes tags.
         self._tags_changed = not creating and dict(request.tags) != dict(run.record.tags)
-        run.stack = replace(run.stack, tags=tuple(sorted(request.tags.items())))
+        run.use_stack_tags(request.tags)
         graph = request.graph or build_graph(request.resources)
         deps = graph.dependency_map()
         if creating:
@@ -192,8 +192,7 @@ class Executor:
         schema = run.schemas.get(want.type) if run.schemas is not None else None
         if have.type != want.type or needs_replacement(schema, have.properties, props):
             return self._replace(want, have, props, base)
-        retag = self._tags_changed and getattr(schema, "tag_property", None) is not None
-        if props != have.properties or retag:
+        if props != have.properties or (self._tags_changed and run.takes_tags(want.type)):
             return self._update(want, have, props, base)
         if any(getattr(have, k) != v for k, v in base.items()):
             run.put(replace(have, previous=have, **base))  # template-only change: no call

@@ -85,6 +85,15 @@ class StackRun:
         self._lock = threading.RLock()
         self.resources: dict[str, ResourceState] = dict(store.resources(record.stack_id))
 
+    def use_stack_tags(self, tags: Mapping[str, str]) -> None:
+        """The stack tags the provider applies to the resources it creates or updates from now."""
+        self.stack = replace(self.stack, tags=tuple(sorted(tags.items())))
+
+    def takes_tags(self, type_name: str) -> bool:
+        """Whether the type has a tag property, so the stack's tags reach its resources."""
+        schema = self.schemas.get(type_name) if self.schemas is not None else None
+        return getattr(schema, "tag_property", None) is not None
+
     def schedule(self, order: Iterable[str], prerequisites: Mapping[str, Iterable[str]],
                  work: Callable[[str], bool], **options: Any) -> RunResult:
         """`run_dag` with this run's parallelism (and shared commits, see `atomic`)."""

@@ -85,10 +85,8 @@ def _restore(run: StackRun, logical_id: str, retag: bool = False) -> bool:
         run.event(old, "UPDATE_COMPLETE")
         return True
     # (A resource whose own update failed still has the tags it had.)
-    takes_tags = retag and row.status is not ResourceStatus.UPDATE_FAILED and \
-        run.schemas is not None and getattr(run.schemas.get(row.type), "tag_property", None) \
-        is not None
-    if row.properties == old.properties and not takes_tags:
+    retagged = retag and row.status is not ResourceStatus.UPDATE_FAILED and run.takes_tags(row.type)
+    if row.properties == old.properties and not retagged:
         run.put(replace(old, previous=old, stale=row.stale))
         return True
     assert row.physical_id is not None
@@ -117,9 +115,9 @@ def _finish_update_rollback(run: StackRun) -> StackRecord:
         run.save_record(previous=prev)
     if run.record.status is StackStatus.UPDATE_ROLLBACK_IN_PROGRESS:
         # Restored resources get the stack's tags of before the update back.
-        tags = tuple(sorted(dict(prev.get("Tags", run.record.tags)).items()))
-        retag = run.stack.tags != tags
-        run.stack = replace(run.stack, tags=tags)
+        tags = dict(prev.get("Tags", run.record.tags))
+        retag = dict(run.stack.tags) != tags
+        run.use_stack_tags(tags)
         rows = dict(run.resources)
         restore = sorted(k for k in rows if k in before)
         prerequisites = {k: [m for m in restore if k in rows[m].depends_on] for k in restore}
