@@ -333,7 +333,7 @@ class AccountStore:
 
     def get_by_rid(self, rid: str) -> StoredResource | None:
         row = self._fetchone(f"SELECT {_COLUMNS} FROM local_resources WHERE rid=?",
-                                   (rid,))
+                             (rid,))
         return _row_to_resource(row) if row else None
 
     def delete_resource(self, rid: str, *, token: tuple[str, str, Json] | None = None) -> bool:
@@ -347,7 +347,7 @@ class AccountStore:
 
     def token_result(self, token: str) -> tuple[str, Json] | None:
         row = self._fetchone("SELECT operation, result FROM local_tokens WHERE token=?",
-                                   (token,))
+                             (token,))
         return (row[0], json.loads(row[1])) if row else None
 
     def record_token(self, token: str, operation: str, result: Json) -> None:
@@ -413,12 +413,12 @@ class AccountStore:
 
     def get_object(self, bucket: str, key: str) -> S3Object | None:
         row = self._fetchone("SELECT bucket, key, body, etag FROM local_s3_objects "
-                                   "WHERE bucket=? AND key=?", (bucket, key))
+                             "WHERE bucket=? AND key=?", (bucket, key))
         return S3Object(row[0], row[1], bytes(row[2]), row[3]) if row else None
 
     def list_objects(self, bucket: str) -> list[str]:
         rows = self._fetchall("SELECT key FROM local_s3_objects WHERE bucket=? ORDER BY key",
-                                    (bucket,))
+                              (bucket,))
         return [r[0] for r in rows]
 
     def delete_object(self, bucket: str, key: str) -> None:
