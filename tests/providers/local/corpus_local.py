@@ -4,9 +4,9 @@ not, with the reason and whether CloudFormation would refuse it too (`corpus_cla
 
     python tests/providers/local/corpus_local.py [../shared/corpus/cfn-templates] [substring]
 
-Parameters are filled from defaults/AllowedValues/type-valid values, re-chosen where the template's
-Rules refuse the first choice (`fill_parameters_for_rules`), with VPC, subnet and
-security-group IDs taken from the emulated account (`LocalProvider.account_parameter_values`);
+Parameters are filled as `deploy --fill-parameters` fills them: defaults/AllowedValues/type-valid
+values, re-chosen where the template's Rules refuse the first choice, with VPC, subnet and
+security-group IDs taken from the emulated account;
 SSM-typed parameters resolve from the emulated account, as the engine wires them.
 A template that imports names another corpus template exports gets that exporter deployed first in
 the same account (stack name and parameters chosen so the names match, `corpus_exports`), and
@@ -30,7 +30,6 @@ from corpus_exports import Exporter, plan_exporters, template_exports  # noqa: E
 from corpus_staging import STAGING_BUCKET, plan_staging  # noqa: E402
 from stackengine.engine import Engine, EngineConfig, StackRequest  # noqa: E402
 from stackengine.template.decode import decode_text  # noqa: E402
-from stackengine.intrinsics.rule_fill import fill_parameters_for_rules  # noqa: E402
 
 CAPS = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -60,12 +59,11 @@ def _exporters(files: list[str]) -> list[Exporter]:
     return found
 
 
-def _deploy(engine: Engine, path: str, data: object, stack: str, given: dict[str, str]) -> bool:
-    """Deploy one template with filled parameters; `given` wins over the filled values."""
-    declared = data.get("Parameters") if isinstance(data, dict) else None
-    account = engine.provider.account_parameter_values(declared, ACCOUNT, REGION)  # type: ignore[attr-defined]
-    parameters = fill_parameters_for_rules(data, {**account, **given})
-    outcome = engine.deploy(StackRequest(path, stack, parameters, capabilities=CAPS))
+def _deploy(engine: Engine, path: str, stack: str, given: dict[str, str]) -> bool:
+    """Deploy one template, its other parameters filled as `deploy --fill-parameters` fills
+    them; `given` wins over the filled values."""
+    outcome = engine.deploy(StackRequest(path, stack, given, capabilities=CAPS,
+                                         fill_parameters=True))
     return outcome.record is not None and not outcome.failed
 
 
@@ -149,7 +147,7 @@ def _one(path: str, root: str, index: int, tmp: str, exporters: list[Exporter]) 
         if plan.missing:
             note = f"note: no corpus template exports a name like {', '.join(plan.missing)}; "
         for exporter in [] if plan.missing else plan.exporters:
-            if not _deploy(engine, exporter.path, _decoded(exporter.path), exporter.stack_name,
+            if not _deploy(engine, exporter.path, exporter.stack_name,
                            exporter.parameters):
                 reasons = "; ".join(_failure_reasons(engine, exporter.stack_name))
                 return "deploy failed", (f"deploy: exporter {os.path.relpath(exporter.path, root)}:"
@@ -160,7 +158,7 @@ def _one(path: str, root: str, index: int, tmp: str, exporters: list[Exporter]) 
         if staging is not None:
             _stage(engine, staging.uploads)
             given = {**staging.parameters, **given}
-        if not _deploy(engine, path, data, name, given):
+        if not _deploy(engine, path, name, given):
             return "deploy failed", f"deploy: {'; '.join(_failure_reasons(engine, name))}"
         deleted = engine.delete_stack(name)
         for stack in reversed(deployed):  # importer first: AWS refuses to delete a used export

@@ -11,7 +11,6 @@ from stackengine.engine import Engine, EngineConfig, StackRequest
 from stackengine.providers.local import LocalProvider
 from stackengine.providers.local.account_values import account_parameter_values
 from stackengine.regions import availability_zones
-from stackengine.template.fill import fill_parameters
 
 POOLS = {"vpc": ["vpc-1"], "subnet": ["subnet-a", "subnet-b", "subnet-c", "subnet-d", "subnet-e"],
          "security-group": ["sg-1"], "availability-zone": ["us-east-1a", "us-east-1b"]}
@@ -90,9 +89,7 @@ def test_filled_subnet_list_serves_one_mount_target_per_zone(tmp_path) -> None:
     template = tmp_path / "efs.yaml"
     template.write_text(MOUNTS)
     engine = Engine(EngineConfig(state_path=str(tmp_path / "state.db")))
-    declared = {"Subnets": {"Type": "CommaDelimitedList"}}
-    given = engine.provider.account_parameter_values(declared, "123456789012", "us-east-1")  # type: ignore[attr-defined]
-    outcome = engine.deploy(StackRequest(str(template), "efs", fill_parameters(declared, given)))
+    outcome = engine.deploy(StackRequest(str(template), "efs", fill_parameters=True))
     reasons = [e.reason for e in engine.events("efs") if e.reason]
     assert outcome.record is not None and not outcome.failed, reasons
     assert "DELETE_COMPLETE" in str(engine.delete_stack("efs").status)

@@ -27,25 +27,14 @@ def _engine(db_path, **options):
     return engine_module.Engine(config)
 
 
-def _parameters(path, provider):
-    from stackengine.template.decode import decode_text
-    from stackengine.template.fill import fill_parameters
-
-    with open(path, encoding="utf-8") as handle:
-        document = decode_text(handle.read(), path)
-    declared = document.data.get("Parameters") if isinstance(document.data, dict) else None
-    given = provider.account_parameter_values(declared, "123456789012", "us-east-1")
-    return fill_parameters(declared, given)
-
-
 @pytest.mark.parametrize("relative", TEMPLATES)
 def test_corpus_template_deploys_and_deletes(tmp_path, relative):
     path = os.path.normpath(os.path.join(CORPUS, relative))
     if not os.path.exists(path):
         pytest.skip("corpus not available")
     engine = _engine(str(tmp_path / "state.db"))
-    parameters = _parameters(path, engine.provider)
-    outcome = engine.deploy(engine_module.StackRequest(path, "corpus", parameters, capabilities=CAPS))
+    outcome = engine.deploy(engine_module.StackRequest(path, "corpus", capabilities=CAPS,
+                                                       fill_parameters=True))
     reasons = [e.reason for e in engine.events("corpus") if e.reason] if outcome.record else []
     assert outcome.record is not None and not outcome.failed, reasons
     provider = engine.provider
