@@ -38,6 +38,8 @@ PROVIDERS: dict[str, str] = {
     "local": "stackengine.providers.local:LocalProvider",
     "aws": "stackengine.providers.aws.cloudcontrol:CloudControlProvider",
 }
+FILL_PARAMETERS_LOCAL_ONLY = ("--fill-parameters makes up parameter values from the emulated "
+                              "account; it is for the local provider only")
 # Providers whose state lives in the state database file and can share its connection.
 SHARES_STATE_DATABASE = frozenset({"local"})
 
@@ -284,8 +286,7 @@ class Engine:
         from stackengine.intrinsics.rule_fill import fill_parameters_for_rules
 
         if self.config.provider != "local":
-            raise UsageError("--fill-parameters makes up parameter values from the emulated "
-                             "account; it is for the local provider only")
+            raise UsageError(FILL_PARAMETERS_LOCAL_ONLY)
         declared = template.get("Parameters") if isinstance(template, dict) else None
         account = getattr(self.provider, "account_parameter_values", None)
         found = account(declared, self.config.account_id, self.config.region) \

@@ -352,14 +352,15 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
     """Create or update the stack of TEMPLATE: compute the change set, show it, execute it."""
     from stackengine.cli.params import collect_parameters
     from stackengine.cli.render_cmd import default_stack_name
-    from stackengine.engine import ExecuteOptions, StackRequest, describe_stack_json
+    from stackengine.engine import (FILL_PARAMETERS_LOCAL_ONLY, ExecuteOptions, StackRequest,
+                                    describe_stack_json)
 
     engine_kwargs = _engine_kwargs(kwargs)
     name = stack_name or default_stack_name(template)
     aws = native_options(engine_kwargs)
+    # Refused before an AWS target asks who the caller is.
     if fill_parameters and (engine_kwargs.get("provider_name") or "local") != "local":
-        raise UsageError("--fill-parameters makes up parameter values from the emulated "
-                         "account; it is for the local provider only")
+        raise UsageError(FILL_PARAMETERS_LOCAL_ONLY)
     if aws is not None:
         from stackengine.cli import native
 
