@@ -110,6 +110,9 @@ class Executor:
                 "Outputs": list(run.record.outputs), "Resources": sorted(run.resources),
                 "Tags": dict(run.record.tags), "Capabilities": list(run.record.capabilities),
                 "Description": run.record.description,
+                # The tags this update gives resources: a rollback in a later process (recovery,
+                # continue-update-rollback) must know which resources it has to retag.
+                "AppliedTags": dict(request.tags),
             }
             run.set_status(StackStatus.UPDATE_IN_PROGRESS, "User Initiated",
                            serial=run.record.serial + 1, previous=previous,

@@ -116,7 +116,7 @@ def _finish_update_rollback(run: StackRun) -> StackRecord:
     if run.record.status is StackStatus.UPDATE_ROLLBACK_IN_PROGRESS:
         # Restored resources get the stack's tags of before the update back.
         tags = dict(prev.get("Tags", run.record.tags))
-        retag = dict(run.stack.tags) != tags
+        retag = dict(prev.get("AppliedTags", run.stack.tags)) != tags
         run.use_stack_tags(tags)
         rows = dict(run.resources)
         restore = sorted(k for k in rows if k in before)

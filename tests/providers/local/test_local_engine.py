@@ -219,3 +219,36 @@ def test_stack_tags_propagate_and_a_change_of_them_updates_taggable_resources(tm
     assert rolled.record.status.value == "UPDATE_ROLLBACK_COMPLETE"
     assert _account_tags(failing, rolled.record, "Param")["team"] == "b"
     assert _account_tags(failing, rolled.record, "Param")["env"] == "dev"
+
+
+class _Killed(BaseException):
+    """Stands in for the process being killed: nothing in the engine catches it."""
+
+
+def test_a_rollback_in_a_later_process_puts_the_stack_tags_back(tmp_path, monkeypatch):
+    template = tmp_path / "tags.yaml"
+    template.write_text(TAGGED)
+    state = str(tmp_path / "state.db")
+    engine = _engine(state)
+    engine.deploy(engine_module.StackRequest(str(template), "t", tags={"team": "b"}))
+
+    # The update retags Param, then dies before the queue's update is made.
+    original = LocalProvider.update
+
+    def dying(self, stack, type_name, logical_id, *args, **kwargs):
+        if logical_id == "Queue":
+            raise _Killed()
+        return original(self, stack, type_name, logical_id, *args, **kwargs)
+
+    monkeypatch.setattr(LocalProvider, "update", dying)
+    with pytest.raises(_Killed):
+        _engine(state).deploy(engine_module.StackRequest(str(template), "t", tags={"team": "c"}))
+    monkeypatch.setattr(LocalProvider, "update", original)
+    later = _engine(state)
+    assert later.stack("t").status.value == "UPDATE_IN_PROGRESS"
+    assert _account_tags(later, later.stack("t"), "Param")["team"] == "c"
+
+    record = later.recover("t")
+    assert record.status.value == "UPDATE_ROLLBACK_COMPLETE"
+    assert _account_tags(later, record, "Param")["team"] == "b"
+    assert record.tags == {"team": "b"}
