@@ -298,12 +298,25 @@ class Engine:
         """As `sam deploy` does for the local provider: local CodeUri/ContentUri/... paths are
         zipped and uploaded to the emulated account's S3, and the template names their S3 keys.
         The stored template is the packaged one, so changed code is a change to deploy."""
+        from stackengine.package.rewrite import needs_packaging
+
+        if not needs_packaging(document.data, includes=getattr(document, "fn_transform", True)):
+            return document, body
         from stackengine.package.stores import package_local_document
+
+        return package_local_document(document, body, self.emulated_s3())
+
+    def emulated_s3(self) -> Any:
+        """The emulated account's S3 as an artifact store (`package`, and `deploy` of local
+        paths on the local provider)."""
+        from stackengine.package.stores import LocalArtifactStore
         from stackengine.regions import partition_for_region
 
-        return package_local_document(document, body, state_path=self.config.state_path,
-                                      account_id=self.config.account_id, region=self.config.region,
-                                      partition=partition_for_region(self.config.region))
+        # An engine given another provider (tests) still packages into the emulated account.
+        account = self.provider if hasattr(self.provider, "put_object") else load_provider(
+            "local", self.config.state_path, self.config, self._shared_database())
+        return LocalArtifactStore(account, self.config.account_id, self.config.region,
+                                  partition_for_region(self.config.region))
 
     def _ssm_lookup(self) -> Callable[[str], "str | None"] | None:
         """SSM parameter types resolve from the target account's parameters."""

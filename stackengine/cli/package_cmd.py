@@ -35,7 +35,7 @@ def package(ctx: click.Context, template: str, s3_bucket: str | None, s3_prefix:
     package` does. Folders are zipped deterministically: the same content gives the same key."""
     from stackengine.cli.transform_cmd import partition_of
     from stackengine.package import PackageOptions, package_file
-    from stackengine.package.stores import artifact_store, default_bucket
+    from stackengine.package.stores import LocalArtifactStore, S3ArtifactStore, default_bucket
     from stackengine.template.encode import to_json, to_yaml
 
     region = resolve_region(region)
@@ -44,8 +44,17 @@ def package(ctx: click.Context, template: str, s3_bucket: str | None, s3_prefix:
     if s3_bucket is None and target == "aws":
         raise UsageError("--s3-bucket is required with the aws provider")
     bucket = s3_bucket or default_bucket(account_id, region)
-    state_path = (ctx.find_root().obj or {}).get("state_path") or ".stackengine/state.db"
-    store = artifact_store(state_path, account_id, region, target, partition)
+    store: LocalArtifactStore | S3ArtifactStore
+    if target == "aws":
+        store = S3ArtifactStore(region)
+    elif target == "local":
+        from stackengine.engine import Engine, EngineConfig
+
+        state_path = (ctx.find_root().obj or {}).get("state_path") or ".stackengine/state.db"
+        store = Engine(EngineConfig(state_path=state_path, region=region,
+                                    account_id=account_id)).emulated_s3()
+    else:
+        raise UsageError(f"unknown provider {provider_name!r} for packaging (known: local, aws)")
     if store.ensure_bucket(bucket):
         click.echo(f"Created bucket {bucket} in the emulated account {account_id}.", err=True)
     options = PackageOptions(bucket=bucket, prefix=s3_prefix, region=region, partition=partition,

@@ -1,8 +1,7 @@
 """Artifact stores: the emulated account's S3 (local provider) and real S3 (aws target).
 
-Concrete providers are imported lazily, inside the functions, so importing this module costs
-nothing. (By the layering rule only `engine.py` should import providers; `artifact_store` is
-meant to move there, with the rest of this package staying pure.)
+By the layering rule only `engine.py` loads providers: a local store is given the emulated
+account it writes to (`Engine.emulated_s3` builds it).
 """
 
 from __future__ import annotations
@@ -10,9 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from stackengine.diagnostics import StackEngineError, UsageError
-from stackengine.package.rewrite import ArtifactStore
-
-TARGETS = ("local", "aws")
 
 
 class ArtifactUploadError(StackEngineError):
@@ -26,13 +22,11 @@ def default_bucket(account_id: str, region: str) -> str:
 
 
 class LocalArtifactStore:
-    """The S3 of the local provider's emulated account, kept in the state database."""
+    """The S3 of the local provider's emulated account, kept in the state database. `account`:
+    the local provider (its `store` and its `create` / `put_object`)."""
 
-    def __init__(self, state_path: str, account_id: str, region: str, partition: str = "aws") -> None:
-        from stackengine.providers.local import LocalProvider
-
-        self.provider = LocalProvider(state_path, default_account_id=account_id,
-                                      default_region=region)
+    def __init__(self, account: Any, account_id: str, region: str, partition: str = "aws") -> None:
+        self.provider = account
         self.account_id = account_id
         self.region = region
         self.partition = partition
@@ -108,48 +102,30 @@ class S3ArtifactStore:
             raise ArtifactUploadError(f"s3://{bucket}/{key}: {exc}") from None
 
 
-def artifact_store(state_path: str, account_id: str, region: str, target: str = "local",
-                   partition: str = "aws") -> LocalArtifactStore | S3ArtifactStore:
-    """The store `package` (and `deploy`, for local paths) uploads to."""
-    if target == "local":
-        return LocalArtifactStore(state_path, account_id, region, partition)
-    if target == "aws":
-        return S3ArtifactStore(region)
-    raise UsageError(f"unknown provider {target!r} for packaging (known: {', '.join(TARGETS)})")
-
-
-def package_local_document(document: Any, body: str, *, state_path: str, account_id: str,
-                           region: str, partition: str = "aws", bucket: str | None = None,
-                           prefix: str = "") -> tuple[Any, str]:
+def package_local_document(document: Any, body: str, store: LocalArtifactStore, *,
+                           bucket: str | None = None, prefix: str = "") -> tuple[Any, str]:
     """What `deploy` on the local provider does before rendering: when the template names local
-    artifacts, upload them to the emulated account's S3 (bucket `default_bucket(...)` unless
-    given, created when missing) and return the packaged document and its text (JSON stays JSON);
-    otherwise `(document, body)` unchanged. Paths are relative to the template file's folder.
-    Raises TemplateError (located) when a path does not exist."""
+    artifacts, upload them to the emulated account's S3 (`store`; bucket `default_bucket(...)`
+    unless given, created when missing) and return the packaged document and its text (JSON
+    stays JSON); otherwise `(document, body)` unchanged. Paths are relative to the template
+    file's folder. Raises TemplateError (located) when a path does not exist."""
     from stackengine.package.rewrite import PackageOptions, needs_packaging, packaged_document
     from stackengine.template.decode import looks_like_json
     from stackengine.template.encode import to_json, to_yaml
 
     if not needs_packaging(document.data, includes=getattr(document, "fn_transform", True)):
         return document, body
-    store = LocalArtifactStore(state_path, account_id, region, partition)
-    target = bucket or default_bucket(account_id, region)
+    target = bucket or default_bucket(store.account_id, store.region)
     store.ensure_bucket(target)
-    packaged = packaged_document(document, PackageOptions(bucket=target, prefix=prefix, region=region,
-                                                          partition=partition), store)
+    options = PackageOptions(bucket=target, prefix=prefix, region=store.region,
+                             partition=store.partition)
+    packaged = packaged_document(document, options, store)
     text = to_json(packaged.data) + "\n" if looks_like_json(body) else to_yaml(packaged.data)
     return packaged, text
 
 
-def package_local_paths(body: str, template_file: str, **options: Any) -> str:
+def package_local_paths(body: str, template_file: str, store: LocalArtifactStore) -> str:
     """`package_local_document` on template text: the packaged text, or `body` unchanged."""
     from stackengine.template.decode import decode_text
 
-    return package_local_document(decode_text(body, template_file), body, **options)[1]
-
-
-def artifact_uploader(state_path: str, account_id: str, region: str,
-                      target: str = "local") -> ArtifactStore:
-    """The same store, typed as the `ArtifactStore` protocol."""
-    store: ArtifactStore = artifact_store(state_path, account_id, region, target)
-    return store
+    return package_local_document(decode_text(body, template_file), body, store)[1]

@@ -11,9 +11,15 @@ import yaml
 from click.testing import CliRunner
 
 from stackengine.cli.main import cli
-from stackengine.package.stores import LocalArtifactStore, default_bucket
+from stackengine.engine import Engine, EngineConfig
+from stackengine.package.stores import default_bucket
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sam-hello-world"
+
+
+def _emulated_s3(state: str):
+    """The emulated account's S3 in the state file `state` (account 123456789012, us-east-1)."""
+    return Engine(EngineConfig(state_path=state)).emulated_s3()
 
 
 @pytest.fixture
@@ -48,7 +54,7 @@ def test_package_then_transform_hello_world(env, tmp_path):
     code = lambda_function(transformed)["Properties"]["Code"]
     assert code == {"S3Bucket": "my-artifacts", "S3Key": code_uri.split("/", 3)[3]}
     # the object is in the emulated account's S3
-    store = LocalArtifactStore(env.state, "123456789012", "us-east-1")
+    store = _emulated_s3(env.state)
     assert store.exists("my-artifacts", code["S3Key"])
 
 
@@ -119,7 +125,7 @@ def test_hello_world_deploys_updates_and_deletes(env, tmp_path):
     stacks = json.loads(env("stacks", "-o", "json").stdout)
     assert "hello" not in json.dumps(stacks)
     # the artifacts bucket belongs to no stack: it and its objects stay
-    assert LocalArtifactStore(env.state, "123456789012", "us-east-1").exists("my-artifacts",
+    assert _emulated_s3(env.state).exists("my-artifacts",
                                                                             second_key.split("/", 3)[3])
 
 
@@ -134,19 +140,15 @@ def test_package_local_paths_for_deploy(tmp_path):
     shutil.copytree(EXAMPLE, tmp_path / "hello")
     template_file = str(tmp_path / "hello" / "template.yaml")
     body = Path(template_file).read_text()
-    state = str(tmp_path / "state.db")
-    packaged = package_local_paths(body, template_file, state_path=state, account_id="123456789012",
-                                   region="us-east-1")
+    store = _emulated_s3(str(tmp_path / "state.db"))
+    packaged = package_local_paths(body, template_file, store)
     bucket = default_bucket("123456789012", "us-east-1")
     assert f"CodeUri: s3://{bucket}/" in packaged and "!Ref 'MyTable'" in packaged
-    again = package_local_paths(body, template_file, state_path=state, account_id="123456789012",
-                                region="us-east-1")
+    again = package_local_paths(body, template_file, store)
     assert again == packaged
     # nothing local: the body comes back as it was, byte for byte
-    assert package_local_paths(packaged, template_file, state_path=state, account_id="123456789012",
-                               region="us-east-1") is packaged
+    assert package_local_paths(packaged, template_file, store) is packaged
     as_json = json.dumps({"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {
         "Code": "hello_world", "Handler": "app.lambda_handler", "Runtime": "python3.12", "Role": "r"}}}})
-    packaged_json = json.loads(package_local_paths(as_json, template_file, state_path=state,
-                                                   account_id="123456789012", region="us-east-1"))
+    packaged_json = json.loads(package_local_paths(as_json, template_file, store))
     assert packaged_json["Resources"]["F"]["Properties"]["Code"]["S3Bucket"] == bucket

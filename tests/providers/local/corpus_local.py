@@ -69,9 +69,7 @@ def _deploy(engine: Engine, path: str, stack: str, given: dict[str, str]) -> boo
 
 def _stage(engine: Engine, uploads: dict[str, str]) -> None:
     """Upload child templates to the staging bucket of the emulated account."""
-    from stackengine.package.stores import LocalArtifactStore
-
-    store = LocalArtifactStore(engine.config.state_path, ACCOUNT, REGION)
+    store = engine.emulated_s3()
     store.ensure_bucket(STAGING_BUCKET)
     for key, local in sorted(uploads.items()):
         with open(local, "rb") as handle:
