@@ -67,6 +67,11 @@ whole process, memory
     shown; the total row shows the largest of the phases.
 ratio
     moto's time ÷ stackengine's time: above 1 stackengine is faster; the goal is ≥ 10.
+plan floor
+    How long stackengine's create and update took to reach their change set (load, render,
+    checks, plan), before any execution: the ``deploy`` call's ``confirm`` hook marks the moment,
+    in the same timed runs. moto's whole phase ÷ that is the most any execution could make of the
+    ratio; below 10, the goal cannot be met for that phase in-process.
 
 Checks printed under the table: each side's stack status after every phase (CREATE_COMPLETE,
 UPDATE_COMPLETE, DELETE_COMPLETE), the number of resources each side made, what the update's
@@ -77,7 +82,8 @@ verbatim and its figures are shown as ``-``; the script never fails on a missed 
 
 ``--json`` prints ``environment``, ``resources``, ``modify_pct``, ``repeat``, ``results`` (one
 object per row: ``mode``, ``phase``, ``stackengine_s``, ``moto_s``, ``ratio``, ``goal``, ``met``,
-``stackengine_mem_bytes``, ``moto_mem_bytes``, ``mem_measure``), ``checks`` and ``errors``.
+``stackengine_mem_bytes``, ``moto_mem_bytes``, ``mem_measure``), ``plan_floor`` (``create`` /
+``update``: ``change_set_s``, ``moto_s``, ``ratio``), ``checks`` and ``errors``.
 """
 
 from __future__ import annotations
@@ -259,8 +265,8 @@ def _outcome_status(outcome: Any) -> tuple[str, str | None]:
 
 def stackengine_cycle(template: Path, template2: Path, db: Path,
                       trace: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"seconds": {}, "status": {}, "reason": {}, "resources": {},
-                           "peak_bytes": {}, "changes": {}, "error": None}
+    out: dict[str, Any] = {"seconds": {}, "plan_seconds": {}, "status": {}, "reason": {},
+                           "resources": {}, "peak_bytes": {}, "changes": {}, "error": None}
     engine = Engine(EngineConfig(state_path=str(db)))
     for phase in PHASES:
         if trace:
@@ -273,8 +279,11 @@ def stackengine_cycle(template: Path, template2: Path, db: Path,
                 status, reason = record.status.value, record.status_reason
             else:
                 path = template if phase == "create" else template2
-                outcome = engine.deploy(StackRequest(str(path), STACK, capabilities=CAPS))
+                planned: list[float] = []  # when the change set was made, before its execution
+                outcome = engine.deploy(StackRequest(str(path), STACK, capabilities=CAPS),
+                                        confirm=lambda _: planned.append(time.perf_counter()) or True)
                 out["seconds"][phase] = time.perf_counter() - start
+                out["plan_seconds"][phase] = planned[0] - start
                 status, reason = _outcome_status(outcome)
                 out["changes"][phase] = _change_summary(outcome)
         except Exception as exc:  # noqa: BLE001 - reported verbatim
@@ -493,6 +502,11 @@ def in_process(template: Path, template2: Path, work: Path, repeat: int,
     report["results"].append(row("in-process", "total", best_total(runs["stackengine"]),
                                  best_total(runs["moto"]), peaks["stackengine"], peaks["moto"],
                                  "tracemalloc peak"))
+    for phase in ("create", "update"):
+        plan, moto = best(runs["stackengine"], "plan_seconds", phase), best(runs["moto"], "seconds", phase)
+        if plan is not None:
+            report["plan_floor"][phase] = {"change_set_s": plan, "moto_s": moto,
+                                      "ratio": moto / plan if moto is not None else None}
     report["checks"]["in-process"] = {
         side: {"status": r.get("status"), "resources": r.get("resources"),
                **({"update_changes": r.get("changes", {}).get("update")}
@@ -587,6 +601,14 @@ def print_table(report: dict[str, Any]) -> None:
     print("memory: in-process = tracemalloc peak of the Python heap during the phase (separate "
           "traced run); whole process = the child's max RSS; moto's process for a phase also ran "
           "the earlier phases.")
+    for phase, floor in report["plan_floor"].items():
+        ratio = floor["ratio"]
+        print(f"floor, in-process {phase}: stackengine's change set alone (load, render, "
+              f"checks, plan; no execution) took {fmt_s(floor['change_set_s'])}"
+              + ("" if ratio is None else
+                 f", moto's whole {phase} ÷ that = {ratio:.1f}×"
+                 + (f": ≥{GOAL:g}× is out of reach for this phase whatever execution costs"
+                    if ratio < GOAL else "")))
     if report["environment"].get("rss_floor_bytes"):
         print(f"rss_floor (the launcher's own RSS, included in every whole-process figure): "
               f"{fmt_mem(report['environment']['rss_floor_bytes'])}")
@@ -636,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
         "environment": {"python": platform.python_version(), "platform": platform.platform(),
                         "cpus": os.cpu_count(), "stackengine": se_version, "moto": moto_version},
         "resources": args.resources, "modify_pct": args.modify, "repeat": args.repeat,
-        "moto_missing": missing, "results": [], "checks": {}, "errors": []}
+        "moto_missing": missing, "results": [], "plan_floor": {}, "checks": {}, "errors": []}
     with tempfile.TemporaryDirectory(prefix="bench_local-") as tmp:
         work = Path(tmp)
         template, template2 = generate(args.generator, args.resources, args.modify, work)
