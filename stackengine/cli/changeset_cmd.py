@@ -9,9 +9,9 @@ import click
 
 from stackengine.cli.options import echo_diagnostics, handle_errors, parameter_options
 from stackengine.cli.stack_cmds import (
-    MultiValueOption, _engine_kwargs, echo_json, engine_options, make_engine, output_option,
-    parse_tags, print_change_set, print_outputs, progress_listener, read_policy, split_values,
-    table,
+    MultiValueOption, _engine_kwargs, echo_json, engine_options, local_test_options, make_engine,
+    output_option, parse_tags, print_change_set, print_outputs, progress_listener, read_policy,
+    split_values, table,
 )
 
 
@@ -97,6 +97,7 @@ def list_(ctx: click.Context, stack_name: str, fmt: str, **kwargs: Any) -> None:
 @click.option("--max-parallel", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--stack-policy-during-update-file", type=click.Path(dir_okay=False), default=None)
 @engine_options
+@local_test_options
 @output_option
 @click.pass_context
 @handle_errors

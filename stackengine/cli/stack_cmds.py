@@ -54,11 +54,21 @@ def output_option(f: F) -> F:
                         default="table", show_default=True, help="Output format.")(f)
 
 
+def local_test_options(f: F) -> F:
+    """For commands that make provider calls: the local provider's failure injection and
+    latency, to watch a rollback or real-looking progress offline."""
+    f = click.option("--inject-failure", "inject_failures", multiple=True, metavar="LOGICAL_ID[:OP]",
+                     help="Local provider: make that resource's create, update or delete (OP; "
+                          "every operation when omitted) fail with a realistic error, to watch a "
+                          "rollback. Repeatable.")(f)
+    f = click.option("--latency", "--provider-latency-ms", "provider_latency_ms",
+                     type=click.IntRange(0, None), default=0, metavar="MS",
+                     help="Local provider: every create, update and delete takes MS milliseconds, "
+                          "to see real-looking progress.")(f)
+    return f
+
+
 def engine_options(f: F) -> F:
-    f = click.option("--inject-failure", "inject_failures", multiple=True, hidden=True,
-                     help="Local provider: make LOGICAL_ID[:create|update|delete] fail.")(f)
-    f = click.option("--provider-latency-ms", type=int, default=0, hidden=True,
-                     help="Local provider: delay every operation.")(f)
     f = click.option("--endpoint-url", default=None, envvar="AWS_ENDPOINT_URL", metavar="URL",
                      help="aws target: send AWS calls here, e.g. `stackengine emulator serve`.")(f)
     f = click.option("--role-arn", default=None, metavar="ARN",
@@ -88,7 +98,7 @@ def make_engine(ctx: click.Context, region: str | None, account_id: str, provide
     state = (ctx.find_root().obj or {}).get("state_path") or ".stackengine/state.db"
     if provider_name == "aws":
         if provider_latency_ms or inject_failures:
-            raise UsageError("--provider-latency-ms and --inject-failure apply to the local target only")
+            raise UsageError("--latency and --inject-failure apply to the local target only")
         aws_options = {"profile": profile, "role_arn": role_arn, "endpoint_url": endpoint_url}
         config = EngineConfig(state_path=state, region=resolve_region(region), account_id=account_id,
                               provider="aws", provider_options=aws_options, max_parallel=max_parallel)
@@ -113,9 +123,12 @@ def make_engine(ctx: click.Context, region: str | None, account_id: str, provide
 
 
 def _engine_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {k: kwargs.pop(k) for k in ("region", "account_id", "provider_name",
-                                       "provider_latency_ms", "inject_failures", "via", "profile",
-                                       "role_arn", "endpoint_url")}
+    found = {k: kwargs.pop(k) for k in ("region", "account_id", "provider_name", "via", "profile",
+                                        "role_arn", "endpoint_url")}
+    # Only the commands that make provider calls take the local test options.
+    found["provider_latency_ms"] = kwargs.pop("provider_latency_ms", 0)
+    found["inject_failures"] = kwargs.pop("inject_failures", ())
+    return found
 
 
 def on_cloudformation(engine_kwargs: Mapping[str, Any], action: str, *args: Any) -> bool:
@@ -338,6 +351,7 @@ def split_values(items: Sequence[str]) -> tuple[str, ...]:
               help="Local provider: give parameters without a value type-valid stand-ins (IDs "
                    "from the emulated account's default VPC), for smoke tests.")
 @engine_options
+@local_test_options
 @output_option
 @click.pass_context
 @handle_errors
@@ -443,6 +457,7 @@ def echo_located_failures(engine: Any, stack_name: str, template: str) -> None:
               help="For a stack in DELETE_FAILED: leave these resources in place.")
 @click.option("--max-parallel", type=click.IntRange(1, 1000), default=10, show_default=True)
 @engine_options
+@local_test_options
 @output_option
 @click.pass_context
 @handle_errors
@@ -483,6 +498,7 @@ def delete(ctx: click.Context, stack: str, yes: bool, retain_resources: tuple[st
 @click.option("--resources-to-skip", cls=MultiValueOption, multiple=True, metavar="LOGICAL_ID...",
               help="Resources that cannot be rolled back: take them as rolled back.")
 @engine_options
+@local_test_options
 @output_option
 @click.pass_context
 @handle_errors

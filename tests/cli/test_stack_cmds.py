@@ -121,6 +121,29 @@ def test_failed_deploy_exits_1_and_rolls_back(env):
     assert stack["StackStatus"] == "CREATE_COMPLETE"
 
 
+def test_local_test_options_on_the_commands_that_make_calls(env):
+    """--inject-failure and --latency are offered where provider calls are made: deploy, delete,
+    changeset execute, continue-update-rollback; nowhere else."""
+    for command in (["deploy"], ["delete"], ["changeset", "execute"], ["continue-update-rollback"]):
+        shown = env(*command, "--help").output
+        assert "--inject-failure LOGICAL_ID[:OP]" in shown and "--latency" in shown, command
+    refused = env("describe", "app", "--latency", "5", code=2)
+    assert "No such option" in refused.output
+    assert "-1 is not in the range" in env("deploy", "app.yaml", "--latency", "-1", code=2).output
+
+    env("deploy", "app.yaml", "--latency", "1")
+    env("changeset", "create", "app.yaml", "--stack-name", "app", "--change-set-name", "b",
+        "--parameter-overrides", "Name=other")
+    failed = env("changeset", "execute", "b", "--stack-name", "app", "--inject-failure", "Q:create",
+                 code=1)
+    assert "UPDATE_ROLLBACK_COMPLETE" in failed.output  # Q is replaced: its create failed
+    kept = env("delete", "app", "--yes", "--inject-failure", "P:delete", code=1)
+    assert "DELETE_FAILED" in kept.output
+    stack = json.loads(env("describe", "app", "-o", "json").output)["Stacks"][0]
+    assert stack["StackStatus"] == "DELETE_FAILED"
+    env("delete", "app", "--yes")
+
+
 def test_a_failed_change_set_execution_locates_its_cause(env, tmp_path):
     (tmp_path / "bad.yaml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
                                        "    Properties:\n      DelaySeconds: 901\n")
