@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from stackengine.diagnostics import StackEngineError, UsageError
+from stackengine.diagnostics import StackEngineError, TemplateError, UsageError
 from stackengine.execute.checks import (
     TerminationProtected, check_capabilities, check_getatt_attributes, check_snapshot_policies,
     check_stack_policy, required_capabilities,
@@ -354,7 +354,12 @@ class Engine:
             # Types the target cannot provision are found now, not halfway through a deploy.
             check_types = getattr(self.provider, "check_resources", None)
             if callable(check_types):
-                check_types({lid: r.type for lid, r in processed.resources.items()})
+                try:
+                    check_types({lid: r.type for lid, r in processed.resources.items()})
+                except TemplateError as exc:
+                    locate = locator(processed.source, request.template_file)
+                    raise TemplateError([d.with_span(locate(d.path))
+                                         for d in exc.diagnostics]) from None
             old = {p.name: p.value for p in record.parameters} if not creating else {}
             changed = {n for n, p in processed.parameters.items() if old.get(n) != p.value}
             secrets = {str(p.effective) for p in processed.parameters.values()

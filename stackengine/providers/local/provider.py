@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+from stackengine.diagnostics import Diagnostic, TemplateError
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 from stackengine.providers.local import formats
 from stackengine.providers.local.account_values import account_parameter_values
@@ -46,6 +47,8 @@ UNSUPPORTED_TYPES: dict[str, str] = {
     "AWS::CloudFormation::StackSet": "Stack sets are not supported by the local provider",
 }
 CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+SERVERLESS_PREFIX = "AWS::Serverless::"
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,16 @@ class LocalProvider:
         the executor may then journal a call and its result in the transaction that makes it."""
         database = self.store.database
         return database is not None and database is getattr(state_store, "database", None)
+
+    def check_resources(self, resources_by_id: Mapping[str, str]) -> None:
+        """Plan time, as CloudFormation validates a template before any change: a type the
+        registry does not hold (in the default region) is refused with a TemplateError whose
+        diagnostics name each resource's `Type` (the engine adds file:line:col)."""
+        problems = [Diagnostic("E3010", message, ("Resources", logical_id, "Type"))
+                    for logical_id, type_name in sorted(resources_by_id.items())
+                    if (message := self._unrecognized(type_name, self.default_region)) is not None]
+        if problems:
+            raise TemplateError(problems)
 
     # -- the Provider protocol --------------------------------------------------------------
 
@@ -351,21 +364,28 @@ class LocalProvider:
     def _schema(self, type_name: str, region: str) -> Any:
         if type_name in UNSUPPORTED_TYPES:
             raise ProviderError(UNSUPPORTED_TYPES[type_name], "NotSupported")
-        schema = self.registry.get(type_name)
-        if schema is None:
+        unrecognized = self._unrecognized(type_name, region)
+        if unrecognized is not None:
+            raise ProviderError(unrecognized, "ValidationError")
+        return self.registry.get(type_name)
+
+    def _unrecognized(self, type_name: str, region: str) -> str | None:
+        """CloudFormation's refusal of a type the registry does not hold in `region`, or None."""
+        if self.registry.get(type_name) is None:
             near = self.registry.suggest(type_name)
             hint = f" Did you mean {' or '.join(near)}?" if near else ""
-            raise ProviderError(f"Template format error: Unrecognized resource types: [{type_name}]."
-                                + hint, "ValidationError")
+            if type_name.startswith(SERVERLESS_PREFIX):
+                hint = f" Serverless types need the transform: Transform: {SAM_TRANSFORM}"
+            return f"Template format error: Unrecognized resource types: [{type_name}].{hint}"
         try:
             available = type_name.startswith("Custom::") or type_name in self._types_in_region(
                 region)
         except KeyError:
             available = True  # no availability data for this region: do not guess
         if not available:
-            raise ProviderError(f"Template format error: Unrecognized resource types: [{type_name}] "
-                                f"(not available in {region})", "ValidationError")
-        return schema
+            return (f"Template format error: Unrecognized resource types: [{type_name}] "
+                    f"(not available in {region})")
+        return None
 
     def _types_in_region(self, region: str) -> frozenset[str]:
         if region not in self._region_types:

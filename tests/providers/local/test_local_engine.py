@@ -8,6 +8,7 @@ import os
 import pytest
 
 engine_module = pytest.importorskip("stackengine.engine")
+from stackengine.diagnostics import TemplateError  # noqa: E402
 from stackengine.plan.changeset import Scope  # noqa: E402
 from stackengine.providers.local import LocalProvider, provider_options  # noqa: E402
 
@@ -252,3 +253,35 @@ def test_a_rollback_in_a_later_process_puts_the_stack_tags_back(tmp_path, monkey
     assert record.status.value == "UPDATE_ROLLBACK_COMPLETE"
     assert _account_tags(later, record, "Param")["team"] == "b"
     assert record.tags == {"team": "b"}
+
+
+def test_unrecognized_types_are_refused_before_any_stack_exists(tmp_path):
+    """As CloudFormation validates a template when the change set is made: nothing is created,
+    not even a REVIEW_IN_PROGRESS stack, and each offending Type is located."""
+    template = tmp_path / "types.yaml"
+    template.write_text("Resources:\n"
+                        "  Q:\n    Type: AWS::SQS::Queu\n"
+                        "  F:\n    Type: AWS::Serverless::Function\n"
+                        "  C:\n    Type: Custom::Anything\n"
+                        "    Properties: {ServiceToken: arn:aws:sns:us-east-1:123456789012:t}\n")
+    engine = _engine(str(tmp_path / "state.db"))
+    with pytest.raises(TemplateError) as raised:
+        engine.deploy(engine_module.StackRequest(str(template), "types"))
+    found = {d.path[1]: d for d in raised.value.diagnostics}
+    assert set(found) == {"Q", "F"}  # a custom resource type is any Custom:: name
+    assert str(found["Q"].span) == f"{template}:3:11"
+    assert "Unrecognized resource types: [AWS::SQS::Queu]. Did you mean AWS::SQS::Queue" \
+        in found["Q"].message
+    assert "Transform: AWS::Serverless-2016-10-31" in found["F"].message
+    assert engine.stacks(include_deleted=True) == []
+
+    # A type the registry has, but not in the stack's region.
+    amplify = tmp_path / "amplify.yaml"
+    amplify.write_text("Resources:\n  App:\n    Type: AWS::Amplify::App\n"
+                       "    Properties: {Name: a}\n")
+    spain = engine_module.Engine(engine_module.EngineConfig(state_path=str(tmp_path / "state.db"),
+                                                            region="eu-south-2"))
+    with pytest.raises(TemplateError, match=r"\[AWS::Amplify::App\] \(not available in eu-south-2\)"):
+        spain.deploy(engine_module.StackRequest(str(amplify), "amplify"))
+    assert _engine(str(tmp_path / "state.db")).deploy(
+        engine_module.StackRequest(str(amplify), "amplify")).record.status.value == "CREATE_COMPLETE"
