@@ -193,7 +193,7 @@ class Executor:
         if have is None or have.physical_id is None:
             return self._create(want, props, base, have)
         schema = run.schemas.get(want.type) if run.schemas is not None else None
-        if have.type != want.type or needs_replacement(schema, have.properties, props):
+        if needs_replacement(schema, have.properties, props):
             return self._replace(want, have, props, base)
         if props != have.properties or (self._tags_changed and run.takes_tags(want.type)):
             return self._update(want, have, props, base)

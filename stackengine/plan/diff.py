@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Collection, Iterator, Mapping, Protocol, Sequence
 
-from stackengine.diagnostics import PathPart
+from stackengine.diagnostics import Diagnostic, PathPart, TemplateError
 from stackengine.graph import Locator, ResourceGraph, build_graph
 from stackengine.intrinsics.references import Reference, find_references
 from stackengine.plan.changeset import (
@@ -151,6 +151,7 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
     if graph is None:
         graph = build_graph(desired, locate)
     current = {k: v for k, v in deployed.items() if not v.removing}
+    _refuse_type_changes(desired, current, locate)
     changes: dict[str, ResourceChange] = {}
     for logical_id in graph.order():
         want = desired[logical_id]
@@ -169,19 +170,31 @@ def diff(desired: Mapping[str, ResourceDecl], deployed: Mapping[str, ResourceSta
     return tuple(ordered)
 
 
+def _refuse_type_changes(desired: Mapping[str, ResourceDecl], current: Mapping[str, ResourceState],
+                         locate: Locator | None) -> None:
+    """CloudFormation fails a change set that gives a logical ID another type: a resource of a
+    new type needs a new logical ID (the old one is then removed)."""
+    changed = sorted(k for k, want in desired.items() if k in current and current[k].type != want.type)
+    if not changed:
+        return
+    listed = ", ".join(changed)
+    problems = []
+    for logical_id in changed:
+        path = ("Resources", logical_id, "Type")
+        problems.append(Diagnostic(
+            "E3044", "Update of resource type is not permitted. The new template modifies resource "
+            f"type of the following resources: [{listed}]. {logical_id} is a "
+            f"{current[logical_id].type}; a resource of another type needs a new logical ID.",
+            path, locate(path) if locate else None))
+    raise TemplateError(problems)
+
+
 def _modify(want: ResourceDecl, have: ResourceState, schemas: SchemaSource | None,
             earlier: Mapping[str, ResourceChange], changed_parameters: Collection[str],
             source_resources: Mapping[str, Json] | None, secrets: Collection[str],
             references: Sequence[Reference] | None = None,
             stack_tags_changed: bool = False) -> ResourceChange | None:
     logical_id = want.logical_id
-    if want.type != have.type:
-        # CloudFormation refuses in-place type changes; the only way is a new resource.
-        detail = ChangeDetail(Scope.PROPERTIES, None, None, RequiresRecreation.ALWAYS,
-                              Evaluation.STATIC, ChangeSource.DIRECT_MODIFICATION,
-                              before=have.type, after=want.type)
-        return ResourceChange(Action.MODIFY, logical_id, want.type, have.physical_id,
-                              Replacement.TRUE, (Scope.PROPERTIES,), (detail,))
     schema = schemas.get(want.type) if schemas is not None else None
     details: list[ChangeDetail] = []
     statics: list[tuple[PathPart, ...]] = []

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from stackengine.diagnostics import Span, TemplateError
 from stackengine.plan.changeset import (
     Action, ChangeSet, ChangeSetType, ChangeSource, Evaluation, Replacement, RequiresRecreation,
     Scope,
@@ -154,9 +157,25 @@ def test_stack_tag_changes_modify_every_resource_that_takes_tags():
     assert detail["ChangeSource"] == "DirectModification"
 
 
-def test_type_change_replaces():
-    changes = diff({"A": decl("A", "P")}, {"A": state("A", "Q")}, schemas=REG)
-    assert changes[0].replacement is Replacement.TRUE
+def test_a_type_change_fails_the_change_set_as_cloudformation_does():
+    located = []
+
+    def locate(path):
+        located.append(path)
+        return Span("t.yaml", 3, 11)
+
+    with pytest.raises(TemplateError) as raised:
+        diff({"A": decl("A", "P"), "B": decl("B", "Q"), "C": decl("C", "P")},
+             {"A": state("A", "Q"), "B": state("B", "Q"), "C": state("C", "Q")}, schemas=REG,
+             locate=locate)
+    problems = raised.value.diagnostics
+    assert [d.path for d in problems] == [("Resources", "A", "Type"), ("Resources", "C", "Type")]
+    assert all("Update of resource type is not permitted. The new template modifies resource type "
+               "of the following resources: [A, C]." in d.message for d in problems)
+    assert str(problems[0].span) == "t.yaml:3:11" and len(located) == 2
+    # a removed resource and a new one under another logical ID is the way to change a type
+    changes = diff({"A2": decl("A2", "P")}, {"A": state("A", "Q")}, schemas=REG)
+    assert [(c.action, c.logical_id) for c in changes] == [(Action.ADD, "A2"), (Action.REMOVE, "A")]
 
 
 def test_needs_replacement_at_execution():
