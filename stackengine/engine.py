@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from stackengine.diagnostics import StackEngineError, TemplateError, UsageError
 from stackengine.execute.checks import (
-    TerminationProtected, check_capabilities, check_getatt_attributes, check_snapshot_policies,
-    check_stack_policy, required_capabilities,
+    TerminationProtected, check_capabilities, check_getatt_attributes, check_name,
+    check_snapshot_policies, check_stack_policy, required_capabilities,
 )
 from stackengine.execute.events import EventListener, now_iso
 from stackengine.execute.executor import DeployRequest, Executor
@@ -328,6 +328,9 @@ class Engine:
     def create_change_set(self, request: StackRequest, name: str | None = None,
                           description: str | None = None) -> ChangeSet:
         """Compute and store a change set; a new stack appears in REVIEW_IN_PROGRESS."""
+        check_name("stackName", request.stack_name)
+        if name is not None:
+            check_name("changeSetName", name)
         name = name or f"stackengine-{uuid.uuid4().hex[:12]}"
         with _no_cycle_collection(), self.store.lock(self.config.account_id, self.config.region, request.stack_name):
             record = self.store.get_stack(self.config.account_id, self.config.region,

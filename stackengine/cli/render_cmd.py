@@ -50,13 +50,14 @@ def render(ctx: click.Context, template: str, parameter_overrides: tuple[str, ..
 
 
 def default_stack_name(template: str) -> str:
-    """The template file's stem, made a valid stack name (letters, digits, hyphens)."""
+    """The template file's stem, made a valid stack name (a letter, then letters, digits and
+    hyphens; at most 128 characters)."""
     import os
     import re
 
     stem = os.path.splitext(os.path.basename(template))[0]
     name = re.sub(r"[^A-Za-z0-9-]", "-", stem).strip("-") or "stack"
-    return name if name[0].isalpha() else f"stack-{name}"
+    return (name if name[0].isalpha() else f"stack-{name}")[:128]
 
 
 def _ssm_lookup(ctx: click.Context, account_id: str, region: str) -> Callable[[str], str | None]:

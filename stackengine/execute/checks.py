@@ -1,9 +1,11 @@
-"""Safety rules CloudFormation enforces before it changes a stack: capabilities, stack policies,
-termination protection and exports in use. Pure functions of the plan and the stored state."""
+"""Safety rules CloudFormation enforces before it changes a stack: names, capabilities, stack
+policies, termination protection and exports in use. Pure functions of the plan and the stored
+state."""
 
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
@@ -38,6 +40,14 @@ HOSTED_TRANSFORMS = frozenset({"AWS::Serverless-2016-10-31", "AWS::LanguageExten
                                "AWS::SecretsManager-2020-07-23"})
 
 
+NAME_PATTERN = "[a-zA-Z][-a-zA-Z0-9]*"
+MAX_NAME_LENGTH = 128
+
+
+class InvalidName(StackEngineError):
+    """A stack or change set name CloudFormation's API would refuse."""
+
+
 class InsufficientCapabilitiesError(StackEngineError):
     pass
 
@@ -64,6 +74,22 @@ def required_capabilities(resources: Mapping[str, ResourceDecl],
     if any(t not in HOSTED_TRANSFORMS for t in transforms):
         needed.add(CAPABILITY_AUTO_EXPAND)
     return sorted(needed)
+
+
+def check_name(field: str, value: str) -> None:
+    """`field` is the API's name for it (`stackName`, `changeSetName`): the constraints and the
+    wording of CloudFormation's ValidationError."""
+    problems = []
+    if not re.fullmatch(NAME_PATTERN, value):
+        problems.append(f"Value '{value}' at '{field}' failed to satisfy constraint: Member must "
+                        f"satisfy regular expression pattern: {NAME_PATTERN}")
+    if len(value) > MAX_NAME_LENGTH:
+        problems.append(f"Value '{value}' at '{field}' failed to satisfy constraint: Member must "
+                        f"have length less than or equal to {MAX_NAME_LENGTH}")
+    if problems:
+        count = len(problems)
+        raise InvalidName(f"{count} validation error{'s' if count > 1 else ''} detected: "
+                          + "; ".join(problems))
 
 
 def check_capabilities(required: Sequence[str], given: Iterable[str]) -> None:

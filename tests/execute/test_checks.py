@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from stackengine.execute.checks import (
-    InsufficientCapabilitiesError, StackPolicyDenied, check_capabilities, check_stack_policy,
-    required_capabilities,
+    InsufficientCapabilitiesError, InvalidName, StackPolicyDenied, check_capabilities, check_name,
+    check_stack_policy, required_capabilities,
 )
 from stackengine.plan.changeset import Action, Replacement, ResourceChange
 from stackengine.template.model import ResourceDecl
@@ -64,3 +64,30 @@ def test_snapshot_policy_needs_a_snapshotting_type():
                                             "resource type AWS::SQS::Queue") as info:
         check_snapshot_policies(db, lambda t: t == "AWS::RDS::DBInstance")
     assert len(info.value.diagnostics) == 1
+
+
+@pytest.mark.parametrize("name", ["a", "Stack-1", "a" * 128, "x-Y-9"])
+def test_valid_names(name):
+    check_name("stackName", name)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("1bad", "Value '1bad' at 'stackName' failed to satisfy constraint: Member must satisfy "
+             "regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*"),
+    ("bad_name", "Member must satisfy regular expression pattern"),
+    ("", "Member must satisfy regular expression pattern"),
+    ("a" * 129, "Member must have length less than or equal to 128"),
+])
+def test_names_cloudformation_refuses(name, expected):
+    with pytest.raises(InvalidName, match="^1 validation error detected: ") as raised:
+        check_name("stackName", name)
+    assert expected in str(raised.value)
+    with pytest.raises(InvalidName, match="2 validation errors detected: .*pattern.*; .*128"):
+        check_name("changeSetName", "_" * 129)
+
+
+def test_the_default_stack_name_is_always_valid():
+    from stackengine.cli.render_cmd import default_stack_name
+
+    for path in ("my_template.yaml", "dir/1st.json", "___.yml", "x" * 300 + ".yaml"):
+        check_name("stackName", default_stack_name(path))

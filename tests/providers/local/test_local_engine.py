@@ -9,6 +9,7 @@ import pytest
 
 engine_module = pytest.importorskip("stackengine.engine")
 from stackengine.diagnostics import TemplateError  # noqa: E402
+from stackengine.execute.checks import InvalidName  # noqa: E402
 from stackengine.plan.changeset import Scope  # noqa: E402
 from stackengine.providers.local import LocalProvider, provider_options  # noqa: E402
 
@@ -285,3 +286,30 @@ def test_unrecognized_types_are_refused_before_any_stack_exists(tmp_path):
         spain.deploy(engine_module.StackRequest(str(amplify), "amplify"))
     assert _engine(str(tmp_path / "state.db")).deploy(
         engine_module.StackRequest(str(amplify), "amplify")).record.status.value == "CREATE_COMPLETE"
+
+
+def test_changing_a_resource_type_fails_the_change_set_and_changes_nothing(tmp_path):
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  X:\n    Type: AWS::SQS::Queue\n")
+    engine = _engine(str(tmp_path / "state.db"))
+    first = engine.deploy(engine_module.StackRequest(str(template), "ty")).record
+    template.write_text("Resources:\n  X:\n    Type: AWS::SNS::Topic\n")
+    with pytest.raises(TemplateError, match=r"t.yaml:3:11: .*Update of resource type is not "
+                                            r"permitted.*following resources: \[X\]"):
+        engine.deploy(engine_module.StackRequest(str(template), "ty"))
+    after = engine.stack("ty")
+    assert after.status.value == "CREATE_COMPLETE" and after.serial == first.serial
+    assert [r.type_name for r in engine.provider.store.list_resources(stack_id=first.stack_id)] \
+        == ["AWS::SQS::Queue"]
+
+
+def test_a_name_cloudformation_refuses_creates_nothing(tmp_path):
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  X:\n    Type: AWS::SQS::Queue\n")
+    engine = _engine(str(tmp_path / "state.db"))
+    with pytest.raises(InvalidName, match="Value 'my_stack' at 'stackName'"):
+        engine.deploy(engine_module.StackRequest(str(template), "my_stack"))
+    with pytest.raises(InvalidName, match="Value 'v1.2' at 'changeSetName'"):
+        engine.create_change_set(engine_module.StackRequest(str(template), "good"), "v1.2")
+    assert engine.stacks(include_deleted=True) == []
+    assert not [r for r in engine.provider.store.list_resources() if r.logical_id == "X"]
