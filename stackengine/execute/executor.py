@@ -174,7 +174,8 @@ class Executor:
                            reason)
             return run.record
         if creating:
-            return rollback.rollback_create(run, reason + " Rollback requested by user.")
+            sentence = reason if reason.endswith(".") else reason + "."
+            return rollback.rollback_create(run, sentence + " Rollback requested by user.")
         return rollback.rollback_update(run, reason)
 
     def _apply(self, logical_id: str, request: DeployRequest, deps: tuple[str, ...],

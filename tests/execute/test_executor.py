@@ -243,7 +243,8 @@ def test_export_names_unique(h):
     h.deploy("one", [R("A")], outputs=out)
     rec = h.deploy("two", [R("A")], outputs=out)
     assert rec.status is StackStatus.ROLLBACK_COMPLETE
-    assert "already exported by stack one" in rec.status_reason
+    assert rec.status_reason == ("Export with name dup is already exported by stack one. "
+                                 "Rollback requested by user.")
 
 
 def test_update_after_update_failed_without_rollback_orphans_nothing(h, provider):
