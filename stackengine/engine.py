@@ -13,7 +13,7 @@ import importlib
 import os
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from stackengine.diagnostics import StackEngineError, TemplateError, UsageError
 from stackengine.execute.checks import (
@@ -21,15 +21,17 @@ from stackengine.execute.checks import (
     check_snapshot_policies, check_stack_policy, required_capabilities,
 )
 from stackengine.execute.events import EventListener, now_iso
-from stackengine.execute.executor import DeployRequest, Executor
-from stackengine.execute.operations import StackRun
-from stackengine.execute import rollback
 from stackengine.plan.changeset import ChangeSet, ChangeSetType
-from stackengine.plan.diff import SchemaSource, diff
 from stackengine.providers.base import Provider, StackRef
 from stackengine.state.base import (
     StackEvent, StackRecord, StackStatus, StateStore, StoredParameter,
 )
+
+if TYPE_CHECKING:
+    # Planning and execution load only in the commands that change a stack, so read commands
+    # (describe, outputs, events, stacks) start without them.
+    from stackengine.execute.operations import StackRun
+    from stackengine.plan.diff import SchemaSource
 
 Json = Any
 
@@ -212,6 +214,8 @@ class Engine:
 
     def _run(self, record: StackRecord, listener: EventListener | None,
              max_parallel: int | None = None) -> StackRun:
+        from stackengine.execute.operations import StackRun
+
         ref = StackRef(record.name, record.stack_id, record.account_id, record.region,
                        tags=tuple(sorted(record.tags.items())), cloudformation=True)
         return StackRun(self.store, self._executing_provider(), ref, record, schemas=self.schemas,
@@ -328,6 +332,8 @@ class Engine:
     def create_change_set(self, request: StackRequest, name: str | None = None,
                           description: str | None = None) -> ChangeSet:
         """Compute and store a change set; a new stack appears in REVIEW_IN_PROGRESS."""
+        from stackengine.plan.diff import diff
+
         check_name("stackName", request.stack_name)
         if name is not None:
             check_name("changeSetName", name)
@@ -474,6 +480,8 @@ class Engine:
             if changes:
                 record = replace(record, **changes)
                 self.store.put_stack(record)
+            from stackengine.execute.executor import DeployRequest, Executor
+
             run = self._run(record, listener, options.max_parallel)
             result = Executor(run).deploy(DeployRequest(
                 processed.resources, processed.outputs, processed.resolve_late,
@@ -497,6 +505,8 @@ class Engine:
                              listener: EventListener | None) -> StackRecord:
         """A ROLLBACK_COMPLETE stack can only be deleted; deploying again deletes it first and
         creates a new stack of the same name (as `sam deploy` does)."""
+        from stackengine.execute.executor import Executor
+
         Executor(self._run(record, listener)).delete()
         fresh = self._new_record(record.name)
         self.store.put_stack(fresh)
@@ -556,6 +566,8 @@ class Engine:
                 if users:
                     raise InvalidStackState(f"Export {export.name} cannot be deleted as it is "
                                             f"in use by {', '.join(users)}")
+            from stackengine.execute.executor import Executor
+
             result = Executor(self._run(record, listener, max_parallel)).delete(retain)
             if result.status is StackStatus.DELETE_COMPLETE:
                 for doc in self.store.list_change_sets(record.stack_id):
@@ -568,6 +580,8 @@ class Engine:
             record = self._stack(stack_name)
             if record.status.in_progress:
                 record = self._recover(record, listener)
+            from stackengine.execute import rollback
+
             return rollback.continue_update_rollback(self._run(record, listener), skip)
 
     def recover(self, stack_name: str, listener: EventListener | None = None) -> StackRecord:
@@ -580,6 +594,8 @@ class Engine:
 
     def _recover(self, record: StackRecord, listener: EventListener | None) -> StackRecord:
         # Called under the stack's lock: whoever held it before is gone.
+        from stackengine.execute import rollback
+
         return rollback.recover(self._run(record, listener))
 
     def set_termination_protection(self, stack_name: str, enabled: bool) -> StackRecord:
