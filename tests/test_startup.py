@@ -68,3 +68,34 @@ def test_engine_and_local_provider_import_neither_networkx_nor_jsonschema() -> N
         import sys
         import stackengine.engine, stackengine.providers.local.provider
     """) & {"networkx", "jsonschema"} == set()
+
+
+def test_read_commands_load_neither_planning_nor_execution(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from stackengine.cli.main import cli
+
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  Q:\n    Value: !Ref Q\n")
+    state = str(tmp_path / "state.db")
+    assert CliRunner().invoke(cli, ["--state", state, "deploy", str(template), "--stack-name",
+                                    "s"]).exit_code == 0
+    execution = ("stackengine.execute.executor", "stackengine.execute.rollback",
+                 "stackengine.execute.operations", "stackengine.plan.diff")
+    for command in (["outputs", "s", "-o", "json"], ["describe", "s", "-o", "json"],
+                    ["events", "s", "-o", "json"], ["stacks", "-o", "json"]):
+        code = textwrap.dedent(f"""
+            import sys
+            from stackengine.cli.main import cli
+            try:
+                cli.main(args={["--state", state, *command]!r}, prog_name="stackengine",
+                         standalone_mode=False)
+            except SystemExit:
+                pass
+            print(",".join(m for m in {execution!r} if m in sys.modules))
+        """)
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True)
+        *answer, loaded, _ = result.stdout.split("\n")  # the probe's line is the last one
+        assert "".join(answer).strip(), command  # the command answered
+        assert loaded == "", (command, loaded)
