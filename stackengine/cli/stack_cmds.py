@@ -619,9 +619,8 @@ def outputs(ctx: click.Context, stack: str, fmt: str, **kwargs: Any) -> None:
     if on_cloudformation(engine_kwargs, "outputs", stack):
         return
     record = make_engine(ctx, **engine_kwargs).stack(stack)
-    items = [{"OutputKey": o.get("OutputKey"), "OutputValue": o.get("OutputValue"),
-              "Description": o.get("Description"), "ExportName": o.get("ExportName")}
-             for o in record.outputs]
+    # describe-stacks' Outputs shape: Description and ExportName only where the output has them.
+    items = [dict(o) for o in record.outputs]
     if fmt == "json":
         echo_json(items)
         return
