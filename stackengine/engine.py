@@ -144,6 +144,14 @@ def locator(source: Any, file: str) -> Callable[[Any], Any]:
     return find
 
 
+def _located(check: Callable[[], None], locate: Callable[[Any], Any]) -> None:
+    """Run a provider's plan-time check; its TemplateError gets file:line:col for each path."""
+    try:
+        check()
+    except TemplateError as exc:
+        raise TemplateError([d.with_span(locate(d.path)) for d in exc.diagnostics]) from None
+
+
 def load_provider(name: str, state_path: str, config: EngineConfig,
                   database: Any = None) -> Provider:
     """`database`: the state store's connection, for a provider that keeps its own tables in the
@@ -352,23 +360,24 @@ class Engine:
             rendered = self._render(request, None if creating else record, record.stack_id)
             deployed = {} if creating else self.store.resources(record.stack_id)
             processed = rendered.processed
+            locate = locator(processed.source, request.template_file)
             check_capabilities(required_capabilities(processed.resources, rendered.transforms),
                                request.capabilities)
-            check_snapshot_policies(processed.resources, self._supports_snapshot,
-                                    locator(processed.source, request.template_file))
+            check_snapshot_policies(processed.resources, self._supports_snapshot, locate)
             check_getatt_attributes(processed.resources, processed.outputs,
-                                    getattr(self.schemas, "get", lambda _type: None),
-                                    locator(processed.source, request.template_file),
+                                    getattr(self.schemas, "get", lambda _type: None), locate,
                                     processed.references)
-            # Types the target cannot provision are found now, not halfway through a deploy.
+            # What the target refuses is found now, not halfway through a deploy: types it
+            # cannot provision, parameter values that name nothing in the account.
             check_types = getattr(self.provider, "check_resources", None)
             if callable(check_types):
-                try:
-                    check_types({lid: r.type for lid, r in processed.resources.items()})
-                except TemplateError as exc:
-                    locate = locator(processed.source, request.template_file)
-                    raise TemplateError([d.with_span(locate(d.path))
-                                         for d in exc.diagnostics]) from None
+                _located(lambda: check_types({lid: r.type
+                                              for lid, r in processed.resources.items()}), locate)
+            check_values = getattr(self.provider, "check_parameter_values", None)
+            if callable(check_values):
+                _located(lambda: check_values(
+                    {n: (p.type, p.effective) for n, p in processed.parameters.items()},
+                    self.config.account_id, self.config.region), locate)
             old = {p.name: p.value for p in record.parameters} if not creating else {}
             changed = {n for n, p in processed.parameters.items() if old.get(n) != p.value}
             secrets = {str(p.effective) for p in processed.parameters.values()
@@ -377,8 +386,7 @@ class Engine:
             changes = diff(processed.resources, deployed, schemas=self.schemas,
                            changed_parameters=changed,
                            source_resources=processed.source.get("Resources"), secrets=secrets,
-                           locate=locator(processed.source, request.template_file),
-                           graph=processed.graph,
+                           locate=locate, graph=processed.graph,
                            stack_tags_changed=not creating and dict(record.tags) != dict(
                                request.tags))
             template = processed.rendered()

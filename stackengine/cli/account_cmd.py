@@ -49,7 +49,9 @@ def account() -> None:
 @_account_filters
 @click.option("--type", "type_name", default=None, metavar="TYPE", help="Only this resource type.")
 @click.option("--stack-name", default=None, help="Only resources of this stack.")
-@click.option("--all", "show_all", is_flag=True, help="Include the account's default VPC resources.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Include what belongs to no stack: the default VPC's resources, and the key "
+                   "pairs, secrets and artifact buckets made outside stacks.")
 @click.option("-o", "--output", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.pass_context
@@ -143,3 +145,20 @@ def put_secret(ctx: click.Context, name: str, secret_string: str, account_id: st
     path = (ctx.obj or {}).get("state_path") or ".stackengine/state.db"
     arn = LocalProvider(path).put_secret(account_id, resolve_region(region), name, secret_string)
     click.echo(arn)
+
+
+@account.command("create-key-pair")
+@click.argument("name")
+@click.option("--account-id", default="123456789012", envvar="STACKENGINE_ACCOUNT_ID",
+              show_default=True, metavar="ID")
+@click.option("--region", default=None, metavar="REGION")
+@click.pass_context
+@handle_errors
+def create_key_pair(ctx: click.Context, name: str, account_id: str, region: str | None) -> None:
+    """Create an EC2 key pair in the emulated account (for templates that take an existing key
+    pair: an AWS::EC2::KeyPair::KeyName parameter, or an instance's KeyName)."""
+    from stackengine.cli.options import resolve_region
+    from stackengine.providers.local import LocalProvider
+
+    path = (ctx.obj or {}).get("state_path") or ".stackengine/state.db"
+    click.echo(LocalProvider(path).create_key_pair(account_id, resolve_region(region), name))

@@ -1,4 +1,5 @@
-"""Parameter values that name things in the emulated account (`--fill-parameters`).
+"""Parameter values that name things in the emulated account: the check CloudFormation makes of
+AWS-specific parameter types, and the values `--fill-parameters` makes up.
 
 A parameter typed `AWS::EC2::Subnet::Id` (or a list of them) must name a subnet that exists, and so
 must a plain `CommaDelimitedList` called `Subnets`: CloudFormation does not check the latter, but
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from stackengine.template.parameters import compile_java_regex
 
 Json = Any
 
-# Pools of the account: "vpc", "subnet", "security-group", "route-table", "availability-zone".
+# Pools of the account: "vpc", "subnet", "security-group", "route-table", "availability-zone",
+# "key-pair".
 Pools = Mapping[str, list[str]]
 
 TYPED_POOLS: dict[str, str] = {
@@ -25,7 +27,37 @@ TYPED_POOLS: dict[str, str] = {
     "AWS::EC2::Subnet::Id": "subnet",
     "AWS::EC2::SecurityGroup::Id": "security-group",
     "AWS::EC2::AvailabilityZone::Name": "availability-zone",
+    "AWS::EC2::KeyPair::KeyName": "key-pair",
 }
+
+# AWS-specific parameter types whose values CloudFormation looks up in the account before it
+# makes a change set, and the resource type that holds them (by physical ID). Image IDs are not
+# checked: the emulated account holds no AMIs, and AWS's public ones are stand-ins here.
+EXISTING: dict[str, str] = {
+    "AWS::EC2::VPC::Id": "AWS::EC2::VPC",
+    "AWS::EC2::Subnet::Id": "AWS::EC2::Subnet",
+    "AWS::EC2::SecurityGroup::Id": "AWS::EC2::SecurityGroup",
+    "AWS::EC2::KeyPair::KeyName": "AWS::EC2::KeyPair",
+    "AWS::EC2::Instance::Id": "AWS::EC2::Instance",
+    "AWS::EC2::Volume::Id": "AWS::EC2::Volume",
+    "AWS::Route53::HostedZone::Id": "AWS::Route53::HostedZone",
+}
+AVAILABILITY_ZONE = "AWS::EC2::AvailabilityZone::Name"
+
+
+def missing_values(type_name: str, value: Json, exists: Callable[[str, str], bool],
+                   zones: Sequence[str]) -> list[str]:
+    """The members of a parameter's value that name nothing in the account, for the types
+    CloudFormation checks (`List<...>` too); `exists(resource_type, physical_id)`."""
+    element = type_name[5:-1] if type_name.startswith("List<") else type_name
+    members = value if isinstance(value, list) else [value]
+    if element == AVAILABILITY_ZONE:
+        return [str(m) for m in members if str(m) not in zones]
+    resource_type = EXISTING.get(element)
+    if resource_type is None:
+        return []
+    return [str(m) for m in members if str(m) and not exists(resource_type, str(m))]
+
 
 # Untyped parameters whose name says what they hold: (pattern for a `String`, pattern for a
 # `CommaDelimitedList`, pool). Whole-name, case-sensitive CamelCase matches, so that
@@ -82,6 +114,15 @@ def _fits_pattern(value: str, spec: Mapping[str, Json]) -> bool:
         return compile_java_regex(pattern).fullmatch(value) is not None
     except re.error:
         return False
+
+
+def wants_pool(declared: Json, pool: str) -> bool:
+    """Whether filling the declared parameters would take a member of `pool`."""
+    if not isinstance(declared, Mapping):
+        return False
+    return any(isinstance(spec, Mapping) and "Default" not in spec
+               and getattr(_shape_for(spec, str(name)), "pool", None) == pool
+               for name, spec in declared.items())
 
 
 def account_parameter_values(declared: Json, pools: Pools) -> dict[str, str]:

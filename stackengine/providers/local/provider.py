@@ -17,7 +17,8 @@ from typing import Any, Callable, Mapping, Sequence
 from stackengine.diagnostics import Diagnostic, TemplateError
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 from stackengine.providers.local import formats
-from stackengine.providers.local.account_values import account_parameter_values
+from stackengine.providers.local.account_values import (account_parameter_values, missing_values,
+                                                        wants_pool)
 from stackengine.providers.local.custom_stand_ins import custom_stand_in
 from stackengine.providers.local.dynamic_refs import resolve_dynamic_references
 from stackengine.providers.local.naming import NameRule, generate_name, seeded_rng
@@ -26,7 +27,7 @@ from stackengine.providers.local.rules import (RuleContext, derived_vars, run_de
 from stackengine.providers.local.schema_check import check_properties, format_problems
 from stackengine.providers.local.stack_tags import with_stack_tags
 from stackengine.providers.local.store import AccountStore, NameTaken, Snapshot, StoredResource
-from stackengine.regions import availability_zones
+from stackengine.regions import availability_zones, partition_for_region
 from stackengine.sqlite_db import Database
 
 Json = Any
@@ -48,6 +49,7 @@ UNSUPPORTED_TYPES: dict[str, str] = {
 }
 CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
 SERVERLESS_PREFIX = "AWS::Serverless::"
+FILL_KEY_PAIR = "stackengine-fill"  # the key pair --fill-parameters makes when the account has none
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
 
@@ -119,6 +121,27 @@ class LocalProvider:
         problems = [Diagnostic("E3010", message, ("Resources", logical_id, "Type"))
                     for logical_id, type_name in sorted(resources_by_id.items())
                     if (message := self._unrecognized(type_name, self.default_region)) is not None]
+        if problems:
+            raise TemplateError(problems)
+
+    def check_parameter_values(self, parameters: Mapping[str, tuple[str, Json]], account_id: str,
+                               region: str) -> None:
+        """Plan time, as CloudFormation checks AWS-specific parameter types against the account:
+        `parameters` maps each name to (type, value); a value naming a VPC, subnet, security
+        group, key pair, instance, volume or hosted zone the account does not hold, or an AZ
+        the region does not have, is refused (TemplateError at `Parameters.NAME`)."""
+        self.ensure_defaults(account_id, region, partition_for_region(region))
+        zones = availability_zones(region)
+
+        def exists(type_name: str, physical_id: str) -> bool:
+            return self.store.find_physical_id(account_id, region, [type_name],
+                                               physical_id) is not None
+
+        problems = [
+            Diagnostic("E2006", f"Parameter validation failed: parameter value {member} for "
+                                f"parameter name {name} does not exist", ("Parameters", name))
+            for name, (type_name, value) in parameters.items()
+            for member in missing_values(type_name, value, exists, zones)]
         if problems:
             raise TemplateError(problems)
 
@@ -269,19 +292,32 @@ class LocalProvider:
                    partition: str = "aws") -> str:
         """A Secrets Manager secret that exists before any stack (for `{{resolve:secretsmanager:..}}`
         references to secrets a template does not create). Returns its ARN."""
+        return self._put_account_resource(
+            "AWS::SecretsManager::Secret", f"secret/{name}", name,
+            {"Name": name, "SecretString": secret_string}, account_id, region, partition)
+
+    def create_key_pair(self, account_id: str, region: str, name: str,
+                        partition: str = "aws") -> str:
+        """An EC2 key pair that exists before any stack (for `AWS::EC2::KeyPair::KeyName`
+        parameters); creating one that exists is a no-op. Returns its name."""
+        return self._put_account_resource("AWS::EC2::KeyPair", f"key-pair/{name}", name,
+                                          {"KeyName": name}, account_id, region, partition)
+
+    def _put_account_resource(self, type_name: str, key: str, name: str,
+                              props: Mapping[str, Json], account_id: str, region: str,
+                              partition: str) -> str:
+        """A resource of the account that belongs to no stack (as the user made it outside
+        CloudFormation), created or overwritten; returns its physical ID."""
         stack = StackRef("", "", account_id, region, partition)
-        props = {"Name": name, "SecretString": secret_string}
-        rid = f"account/{account_id}/{region}/secret/{name}"
+        rid = f"account/{account_id}/{region}/{key}"
         existing = self.store.get_by_rid(rid)
-        rng = seeded_rng(f"{account_id}/{region}", f"secret/{name}")
-        identity = formats.build_identity("AWS::SecretsManager::Secret",
-                                          self.registry.get("AWS::SecretsManager::Secret"), props,
+        rng = seeded_rng(f"{account_id}/{region}", key)
+        identity = formats.build_identity(type_name, self.registry.get(type_name), props,
                                           self._context(stack, name), rng,
                                           saved_vars=existing.vars if existing else None)
-        self._put(StoredResource(rid, account_id, region, "AWS::SecretsManager::Secret",
-                                 identity.physical_id, "", "", f"secret/{name}",
-                                 *self._unique_name("AWS::SecretsManager::Secret", stack, name),
-                                 props, identity.attributes, identity.vars),
+        self._put(StoredResource(rid, account_id, region, type_name, identity.physical_id, "", "",
+                                 key, *self._unique_name(type_name, stack, name), dict(props),
+                                 identity.attributes, identity.vars),
                   replace=existing is not None)
         return identity.physical_id
 
@@ -329,10 +365,15 @@ class LocalProvider:
             return {}
         ids = self.default_ids(account_id, region)
         subnets = sorted((k, v) for k, v in ids.items() if k.startswith("DefaultSubnet"))
+        key_pairs = sorted(r.physical_id for r in self.store.list_resources(
+            account_id, region, "AWS::EC2::KeyPair"))
+        if not key_pairs and wants_pool(declared, "key-pair"):
+            # An account has no key pair of its own; a smoke test gets one to name.
+            key_pairs = [self.create_key_pair(account_id, region, FILL_KEY_PAIR)]
         return account_parameter_values(declared, {
             "vpc": [ids["DefaultVpc"]], "subnet": [v for _, v in subnets],
             "security-group": [ids["DefaultSecurityGroup"]], "route-table": [ids["DefaultRouteTable"]],
-            "availability-zone": availability_zones(region)})
+            "availability-zone": availability_zones(region), "key-pair": key_pairs})
 
     # -- internals --------------------------------------------------------------------------
 

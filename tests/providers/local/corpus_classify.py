@@ -34,6 +34,8 @@ CATEGORIES = (
              re.compile(r"no corpus template exports")),
     Category("resolves a Secrets Manager secret that must exist before the stack", AWS_REFUSES,
              re.compile(r"Secrets Manager can't find the specified secret")),
+    Category("names an EC2 key pair that must exist before the stack", AWS_REFUSES,
+             re.compile(r"The key pair '[^']+' does not exist")),
     Category("a KMS key ID where the schema requires a key ARN", AWS_REFUSES,
              re.compile(r"KmsKeyId: .* does not match '\^arn:")),
     Category("routes through a VPC peering connection that must exist before the stack",

@@ -57,3 +57,15 @@ def test_put_secret_is_readable_by_dynamic_references(db_path):
         "DisplayName": "{{resolve:secretsmanager:db-pw:SecretString:password}}"}, "tok")
     stored = provider.store.get_resource("123456789012", "us-east-1", "AWS::SNS::Topic", topic.physical_id)
     assert stored.properties["DisplayName"] == "changed"
+
+
+def test_create_key_pair(db_path):
+    runner = CliRunner()
+    made = runner.invoke(cli, ["--state", db_path, "account", "create-key-pair", "ops",
+                               "--region", "eu-west-1"])
+    assert made.exit_code == 0 and made.output == "ops\n", made.output
+    listed = runner.invoke(cli, ["--state", db_path, "account", "ls", "--all", "-o", "json"])
+    pairs = [r for r in json.loads(listed.output)["Resources"]
+             if r["ResourceType"] == "AWS::EC2::KeyPair"]
+    assert [(p["PhysicalResourceId"], p["Region"], p["StackName"]) for p in pairs] == [
+        ("ops", "eu-west-1", "(account default)")]

@@ -111,3 +111,79 @@ def test_route_table_ids_in_a_string_are_the_accounts_main_route_table(tmp_path)
     assert account_parameter_values(declared, pools) == {"RouteTableIds": ",".join(pools["route-table"])}
     # without a pattern a plural String may be a count, not IDs
     assert account_parameter_values({"RouteTables": {"Type": "String"}}, pools) == {}
+
+
+TYPED = """\
+Parameters:
+  Key: {Type: "AWS::EC2::KeyPair::KeyName"}
+  Vpc: {Type: "AWS::EC2::VPC::Id"}
+  Subnets: {Type: "List<AWS::EC2::Subnet::Id>"}
+  Zone: {Type: "AWS::EC2::AvailabilityZone::Name"}
+  Ami: {Type: "AWS::EC2::Image::Id", Default: ami-0123456789abcdef0}
+Resources:
+  P:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: !Sub ["${Key} ${Vpc} ${Zone} ${Ami} ${S}", {S: !Join [",", !Ref Subnets]}]
+"""
+
+
+def test_aws_specific_parameters_must_name_what_the_account_holds(tmp_path) -> None:
+    """CloudFormation looks the values up before it makes the change set: nothing is created
+    when one is missing, and each missing value is named at its parameter."""
+    from stackengine.diagnostics import TemplateError
+
+    template = tmp_path / "typed.yaml"
+    template.write_text(TYPED)
+    engine = Engine(EngineConfig(state_path=str(tmp_path / "state.db")))
+    ids = engine.provider.default_ids("123456789012", "us-east-1")
+    good = {"Key": "mine", "Vpc": ids["DefaultVpc"], "Zone": "us-east-1b",
+            "Subnets": f"{ids['DefaultSubnetA']},{ids['DefaultSubnetB']}"}
+    bad = {**good, "Vpc": "vpc-0123456789abcdef0", "Zone": "us-east-1z",
+           "Subnets": f"{ids['DefaultSubnetA']},subnet-0123456789abcdef0"}
+    with pytest.raises(TemplateError) as raised:
+        engine.deploy(StackRequest(str(template), "typed", bad))
+    messages = {d.path[1]: d.message for d in raised.value.diagnostics}
+    assert messages == {
+        name: f"Parameter validation failed: parameter value {value} for parameter name {name} "
+              "does not exist"
+        for name, value in (("Key", "mine"), ("Vpc", "vpc-0123456789abcdef0"),
+                            ("Subnets", "subnet-0123456789abcdef0"), ("Zone", "us-east-1z"))}
+    assert str(raised.value.diagnostics[0].span).startswith(f"{template}:2:")
+    assert engine.stacks(include_deleted=True) == []
+
+    engine.provider.create_key_pair("123456789012", "us-east-1", "mine")
+    outcome = engine.deploy(StackRequest(str(template), "typed", good))
+    assert outcome.record.status.value == "CREATE_COMPLETE"  # an AMI ID is not looked up
+
+
+def test_filling_a_key_pair_parameter_makes_one_key_pair_when_the_account_has_none(tmp_path) -> None:
+    provider = LocalProvider(str(tmp_path / "state.db"))
+    declared = {"KeyName": {"Type": "AWS::EC2::KeyPair::KeyName"}}
+    assert provider.account_parameter_values({"Given": {"Type": "AWS::EC2::KeyPair::KeyName",
+                                                        "Default": "k"}},
+                                             "123456789012", "us-east-1") == {}
+    assert provider.store.list_resources(type_name="AWS::EC2::KeyPair") == []  # none needed
+    first = provider.account_parameter_values(declared, "123456789012", "us-east-1")
+    assert first == {"KeyName": "stackengine-fill"}
+    assert provider.account_parameter_values(declared, "123456789012", "us-east-1") == first
+    assert len(provider.store.list_resources(type_name="AWS::EC2::KeyPair")) == 1
+    provider.create_key_pair("123456789012", "eu-west-1", "alpha")  # another region's pool
+    provider.create_key_pair("123456789012", "us-east-1", "alpha")
+    assert provider.account_parameter_values(declared, "123456789012", "us-east-1") == {
+        "KeyName": "alpha"}
+
+
+def test_an_instance_names_a_key_pair_of_the_account(tmp_path) -> None:
+    from stackengine.providers.base import ProviderError, StackRef
+
+    provider = LocalProvider(str(tmp_path / "state.db"))
+    stack = StackRef("s", "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+                     "123456789012", "us-east-1")
+    props = {"ImageId": "ami-0123456789abcdef0", "InstanceType": "t3.micro", "KeyName": "ops"}
+    with pytest.raises(ProviderError, match=r"The key pair 'ops' does not exist .*"
+                                            r"InvalidKeyPair.NotFound"):
+        provider.create(stack, "AWS::EC2::Instance", "I", props, "t1")
+    provider.create_key_pair("123456789012", "us-east-1", "ops")
+    assert provider.create(stack, "AWS::EC2::Instance", "I", props, "t2").physical_id.startswith("i-")

@@ -19,6 +19,8 @@ _IGW = (("AWS::EC2::InternetGateway", "AWS::EC2::VPNGateway"),
 _INSTANCE = (("AWS::EC2::Instance",), "The instance ID '{id}' does not exist", "EC2",
              "InvalidInstanceID.NotFound")
 _VOLUME = (("AWS::EC2::Volume",), "The volume '{id}' does not exist.", "EC2", "InvalidVolume.NotFound")
+_KEY_PAIR = (("AWS::EC2::KeyPair",), "The key pair '{id}' does not exist", "EC2",
+             "InvalidKeyPair.NotFound")
 _NAT = (("AWS::EC2::NatGateway",), "The natGateway ID '{id}' does not exist", "EC2",
         "InvalidNatGatewayID.NotFound")
 _PCX = (("AWS::EC2::VPCPeeringConnection",), "The vpcPeeringConnection ID '{id}' does not exist", "EC2",
@@ -40,7 +42,8 @@ REFERENCES: dict[str, dict[str, tuple[tuple[str, ...], str, str, str]]] = {
                         "InstanceId": _INSTANCE, "VpcPeeringConnectionId": _PCX},
     "AWS::EC2::SubnetRouteTableAssociation": {"SubnetId": _SUBNET, "RouteTableId": _RTB},
     "AWS::EC2::NatGateway": {"SubnetId": _SUBNET},
-    "AWS::EC2::Instance": {"SubnetId": _SUBNET, "SecurityGroupIds": _SG},
+    "AWS::EC2::Instance": {"SubnetId": _SUBNET, "SecurityGroupIds": _SG, "KeyName": _KEY_PAIR},
+    "AWS::AutoScaling::LaunchConfiguration": {"KeyName": _KEY_PAIR},
     "AWS::EC2::EIP": {"InstanceId": _INSTANCE},
     "AWS::EC2::EIPAssociation": {"InstanceId": _INSTANCE},
     "AWS::EC2::VolumeAttachment": {"InstanceId": _INSTANCE, "VolumeId": _VOLUME},
