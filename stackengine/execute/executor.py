@@ -174,7 +174,7 @@ class Executor:
                            reason)
             return run.record
         if creating:
-            return rollback.rollback_create(run, reason + " Rollback requested by user.")
+            return rollback.rollback_create(run, reason + rollback.ROLLBACK_REQUESTED)
         return rollback.rollback_update(run, reason)
 
     def _apply(self, logical_id: str, request: DeployRequest, deps: tuple[str, ...],
@@ -235,9 +235,13 @@ class Executor:
                 cancellable=True)
         except OperationFailed as exc:
             self._note(want.logical_id, exc)
+            # What the failed call left in place keeps its physical ID, so a rollback or a
+            # later delete of the stack deletes it.
+            failed = replace(row, status=ResourceStatus.CREATE_FAILED, status_reason=exc.reason,
+                             physical_id=exc.physical_id)
             with run.batch():
-                run.put(replace(row, status=ResourceStatus.CREATE_FAILED, status_reason=exc.reason))
-                run.event(row, "CREATE_FAILED", exc.reason)
+                run.put(failed)
+                run.event(failed, "CREATE_FAILED", exc.reason)
             return False
         return True
 

@@ -37,9 +37,21 @@ ReplacementCheck = Callable[[str, str, Mapping[str, Any], Mapping[str, Any]], "s
 class OperationFailed(Exception):
     """A provider call (or the late resolution before it) failed; `reason` is shown in events."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, physical_id: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.physical_id = physical_id  # what the failed call left in place, if anything
+
+
+def _left(exc: BaseException) -> str | None:
+    """The physical ID a failed call left in place (ProviderError.physical_id), if any."""
+    return exc.physical_id if isinstance(exc, ProviderError) else None
+
+
+def _failure_outcome(exc: BaseException) -> dict[str, Json]:
+    """A failed call's journal outcome, naming what it left in place."""
+    left = _left(exc)
+    return {"error": _reason(exc), **({"physical_id": left} if left else {})}
 
 
 def _reason(exc: BaseException) -> str:
@@ -228,8 +240,8 @@ class StackRun:
             except Exception as exc:  # noqa: BLE001 - a provider failure fails only this resource
                 if cancellable:
                     self.cancelled.set()  # before the slot is free for a waiting call
-                self.store.end(stack_id, op.token, {"error": _reason(exc)})
-                raise OperationFailed(_reason(exc)) from exc
+                self.store.end(stack_id, op.token, _failure_outcome(exc))
+                raise OperationFailed(_reason(exc), _left(exc)) from exc
         with self.batch():
             self._close(op, result, build, remove, after)
         return result
@@ -262,6 +274,7 @@ class StackRun:
         its own inside a group), so no crash can separate them."""
         stack_id = self.record.stack_id
         failure: str | None = None
+        left: str | None = None
         result: ResourceResult | None = None
         with self.batch():
             if before is not None:
@@ -276,13 +289,13 @@ class StackRun:
                 except Exception as exc:  # noqa: BLE001 - a provider failure fails only this resource
                     if cancellable:
                         self.cancelled.set()
-                    failure = _reason(exc)
-                    self.store.end(stack_id, op.token, {"error": failure})
+                    failure, left = _reason(exc), _left(exc)
+                    self.store.end(stack_id, op.token, _failure_outcome(exc))
             if failure is None:
                 self._close(op, result, build, remove, after)
         self._commit_group()
         if failure is not None:
-            raise OperationFailed(failure)
+            raise OperationFailed(failure, left)
         return result
 
     def _journal_properties(self, properties: Mapping[str, Json]) -> dict[str, Json] | None:

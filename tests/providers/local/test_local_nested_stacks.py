@@ -351,17 +351,65 @@ def test_template_url_from_a_dynamic_reference(tmp_path):
     assert _outputs(outcome.record)["QueueArn"].endswith(":demo-queue")
 
 
-def test_with_rollback_disabled_the_failed_child_is_kept_and_named(tmp_path):
+# A child with a resource made before the one that fails, to see it leave the emulated account.
+CHILD_WITH_TOPIC = CHILD.replace("Resources:\n", """Resources:
+  Made:
+    Type: AWS::SNS::Topic
+""").replace("      QueueName: !Ref QueueName\n", "      QueueName: !Ref QueueName\n    DependsOn: Made\n")
+
+
+def _account(engine, type_name):
+    return engine.provider.store.list_resources(type_name=type_name)  # type: ignore[attr-defined]
+
+
+def test_with_rollback_disabled_the_failed_child_is_kept_as_the_resource(tmp_path):
     from stackengine.engine import ExecuteOptions
 
     engine = _engine(tmp_path, **provider_options(0, ["Queue:create"]))
-    outcome = engine.deploy(StackRequest(_write(tmp_path), "app", {}, capabilities=CAPS),
-                            ExecuteOptions(disable_rollback=True))
+    outcome = engine.deploy(StackRequest(_write(tmp_path, child=CHILD_WITH_TOPIC), "app", {},
+                                         capabilities=CAPS), ExecuteOptions(disable_rollback=True))
     assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_FAILED
     [child] = _children(engine, outcome.record)
     assert child.status is StackStatus.CREATE_FAILED
     [reason] = _reasons(engine, "app", "Child")
-    assert f"The failed stack {child.name} is kept; delete it with" in reason
+    assert reason.startswith(f"Embedded stack {child.stack_id} was not successfully created: "
+                             "The following resource(s) failed to create: [Queue].")
+    # As in CloudFormation, the failed nested stack resource names the kept child.
+    [resource] = [r for r in engine.resources("app") if r.logical_id == "Child"]
+    assert resource.physical_id == child.stack_id
+    assert [r.stack_id for r in _account(engine, "AWS::SNS::Topic")] == [child.stack_id]
+
+
+def test_deleting_the_parent_deletes_a_child_kept_after_a_failed_create(tmp_path):
+    from stackengine.engine import ExecuteOptions
+
+    engine = _engine(tmp_path, **provider_options(0, ["Queue:create"]))
+    parent = engine.deploy(StackRequest(_write(tmp_path, child=CHILD_WITH_TOPIC), "app", {},
+                                        capabilities=CAPS), ExecuteOptions(disable_rollback=True))
+    assert parent.record is not None
+    [child] = _children(engine, parent.record)
+    assert engine.delete_stack("app").status is StackStatus.DELETE_COMPLETE
+    [gone] = [s for s in engine.stacks(include_deleted=True) if s.stack_id == child.stack_id]
+    assert gone.status is StackStatus.DELETE_COMPLETE
+    assert engine.stacks() == []
+    assert _account(engine, "AWS::SNS::Topic") == [] and _account(engine, "AWS::SQS::Queue") == []
+
+
+def test_deleting_the_parent_deletes_a_child_kept_after_a_failed_update(tmp_path):
+    from stackengine.engine import ExecuteOptions
+
+    path = _write(tmp_path, child=CHILD_WITH_TOPIC)
+    first = _deploy(_engine(tmp_path), path).record
+    engine = _engine(tmp_path, **provider_options(0, ["Queue:create"]))  # renaming replaces it
+    outcome = engine.deploy(StackRequest(path, "app", {"Prefix": "broken"}, capabilities=CAPS),
+                            ExecuteOptions(disable_rollback=True))
+    assert outcome.record is not None and outcome.record.status is StackStatus.UPDATE_FAILED
+    [child] = _children(engine, first)
+    assert child.status is StackStatus.UPDATE_FAILED
+    assert engine.delete_stack("app").status is StackStatus.DELETE_COMPLETE
+    [gone] = [s for s in engine.stacks(include_deleted=True) if s.stack_id == child.stack_id]
+    assert gone.status is StackStatus.DELETE_COMPLETE
+    assert _account(engine, "AWS::SNS::Topic") == [] and _account(engine, "AWS::SQS::Queue") == []
 
 
 def test_the_parents_tags_and_capabilities_apply_to_the_child(tmp_path):
