@@ -16,7 +16,7 @@ from stackengine.diagnostics import StackEngineError
 from stackengine.execute import rollback
 from stackengine.execute.cleanup import delete_all, finish_forward
 from stackengine.execute.events import now_iso
-from stackengine.execute.operations import CANCELLED, OperationFailed, StackRun
+from stackengine.execute.operations import CANCELLED, CREATE_TIMED_OUT, OperationFailed, StackRun
 from stackengine.execute.scheduler import chain_lengths
 from stackengine.graph import ResourceGraph, build_graph
 from stackengine.plan.diff import needs_replacement
@@ -103,6 +103,8 @@ class Executor:
             run.set_status(StackStatus.CREATE_IN_PROGRESS, "User Initiated",
                            serial=run.record.serial + 1, disable_rollback=request.disable_rollback,
                            creation_time=run.record.creation_time or now_iso())
+            # CloudFormation applies TimeoutInMinutes to creation only.
+            run.start_timeout(run.record.timeout_in_minutes)
         else:
             previous = {
                 "Template": run.record.template, "TemplateBody": run.record.template_body,
@@ -137,12 +139,18 @@ class Executor:
         except KeyboardInterrupt:
             # Ctrl-C: what ran has finished; leave the stack settled, then let the caller stop.
             run.cancelled.clear()
+            run.stop_timeout()
             self._abandon(creating, request.disable_rollback, "Deployment interrupted by user.")
             raise
         run.cancelled.clear()
+        # Past the deadline the create fails even when its last call succeeded meanwhile.
+        timed_out = creating and (run.timed_out or (not result.failed and run.check_timeout()))
+        run.stop_timeout()
         reason: str | None = None
         outputs: tuple[Mapping[str, Json], ...] = ()
-        if result.failed:
+        if timed_out:
+            reason = CREATE_TIMED_OUT
+        elif result.failed:
             # Name the causes; resources whose call was cancelled by them are not causes.
             causes = [n for n in result.failed if n not in self._cancelled] or result.failed
             reason = _failure_reason(run, causes, "create" if creating else "update")

@@ -28,6 +28,8 @@ Json = Any
 CANCELLED = {OpKind.CREATE: "Resource creation cancelled",
              OpKind.UPDATE: "Resource update cancelled",
              OpKind.DELETE: "Resource deletion cancelled"}
+# The stack's reason when a create outlives its TimeoutInMinutes, as CloudFormation words it.
+CREATE_TIMED_OUT = "Stack creation time exceeded the specified timeout."
 # (type, logical ID, old properties, new properties) → why the replacement is refused, or None
 # How long inline calls on a transaction-sharing provider may wait for their shared commit.
 GROUP_COMMIT_SECONDS = 0.05
@@ -68,8 +70,13 @@ class StackRun:
     def __init__(self, store: StateStore, provider: Provider, stack: StackRef,
                  record: StackRecord, *, schemas: SchemaSource | None = None,
                  max_parallel: int = 10, listener: EventListener | None = None,
-                 replacement_conflict: ReplacementCheck | None = None) -> None:
+                 replacement_conflict: ReplacementCheck | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         self.replacement_conflict = replacement_conflict
+        # Seconds, for the creation timeout; injectable so tests need not wait for minutes.
+        self.clock = clock or time.monotonic
+        self._deadline: float | None = None
+        self.timed_out = False
         self.store = store
         self.provider = provider
         self.stack = stack
@@ -96,6 +103,31 @@ class StackRun:
         self.events = EventRecorder(store, record.stack_id, record.name, listener)
         self._lock = threading.RLock()
         self.resources: dict[str, ResourceState] = dict(store.resources(record.stack_id))
+
+    def start_timeout(self, minutes: int | None) -> None:
+        """Count the stack's creation timeout from now (its CREATE_IN_PROGRESS); None: no limit."""
+        self._deadline = None if minutes is None else self.clock() + minutes * 60.0
+        self.timed_out = False
+
+    def stop_timeout(self) -> None:
+        """The forward phase is over: rollback and cleanup run whatever the time."""
+        self._deadline = None
+
+    def check_timeout(self) -> bool:
+        """Whether the creation timeout has passed. The first time it is seen passed, calls not yet
+        made are cancelled, as after a failure; a call already running finishes."""
+        if self._deadline is None or self.timed_out:
+            return self.timed_out
+        if self.clock() > self._deadline:
+            with self._lock:
+                self.timed_out = True
+            self.cancelled.set()
+        return self.timed_out
+
+    def _cancelling(self) -> bool:
+        """Whether a cancellable call about to start is cancelled: a failure came first, or the
+        creation timeout has passed."""
+        return self.cancelled.is_set() or self.check_timeout()
 
     def use_stack_tags(self, tags: Mapping[str, str]) -> None:
         """The stack tags the provider applies to the resources it creates or updates from now."""
@@ -232,7 +264,7 @@ class StackRun:
                 before()
             self.store.begin(stack_id, op)
         with self._slots:
-            if cancellable and self.cancelled.is_set():
+            if cancellable and self._cancelling():
                 self.store.end(stack_id, op.token, {"cancelled": True})
                 raise OperationFailed(CANCELLED[op.kind])
             try:
@@ -280,7 +312,7 @@ class StackRun:
             if before is not None:
                 before()
             self.store.begin(stack_id, op)
-            if cancellable and self.cancelled.is_set():
+            if cancellable and self._cancelling():
                 self.store.end(stack_id, op.token, {"cancelled": True})
                 failure = CANCELLED[op.kind]
             else:
