@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from local_support import FakeTime
 from stackengine.cfn_service.nested import child_stack_name
 from stackengine.cfn_service.sources import S3Location, s3_location
 from stackengine.diagnostics import TemplateError
@@ -434,3 +435,66 @@ Outputs:""")
     [child] = _children(engine, outcome.record)
     assert dict(child.tags) == {"env": "test", "team": "core"}
     assert set(child.capabilities) == {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}
+
+
+# Four queues made one after another, under a parent that makes a topic first.
+SLOW_CHILD = """\
+Resources:
+  A: {Type: AWS::SQS::Queue}
+  B: {Type: AWS::SQS::Queue, DependsOn: A}
+  C: {Type: AWS::SQS::Queue, DependsOn: B}
+  D: {Type: AWS::SQS::Queue, DependsOn: C}
+"""
+TIMED_PARENT = """\
+Resources:
+  Topic: {Type: AWS::SNS::Topic}
+  Child:
+    Type: AWS::CloudFormation::Stack
+    DependsOn: Topic
+    Properties:
+      TemplateURL: ./child.yaml
+      TimeoutInMinutes: 2
+"""
+
+
+def _timed_engine(tmp_path):
+    """Every provider call takes a minute of a fake clock the engine reads too."""
+    clock = FakeTime()
+    options = {**provider_options(60_000), "clock": clock.time, "sleep": clock.sleep}
+    return Engine(EngineConfig(state_path=str(tmp_path / "state.db"), provider_options=options),
+                  clock=clock.time)
+
+
+def test_a_child_past_its_timeout_rolls_back_and_so_does_the_parent(tmp_path):
+    (tmp_path / "child.yaml").write_text(SLOW_CHILD)
+    (tmp_path / "parent.yaml").write_text(TIMED_PARENT)
+    engine = _timed_engine(tmp_path)
+    outcome = _deploy(engine, str(tmp_path / "parent.yaml"))
+    assert outcome.record is not None and outcome.record.status is StackStatus.ROLLBACK_COMPLETE
+    assert outcome.record.status_reason == ("The following resource(s) failed to create: "
+                                            "[Child]. Rollback requested by user.")
+    [child] = [s for s in engine.stacks(include_deleted=True)
+               if s.parent_id == outcome.record.stack_id]
+    assert child.status is StackStatus.DELETE_COMPLETE and child.timeout_in_minutes == 2
+    assert _reasons(engine, "app", "Child") == [
+        f"Embedded stack {child.stack_id} was not successfully created: "
+        "Stack creation time exceeded the specified timeout."]
+    child_events = [(e.logical_id, e.status, e.reason) for e in engine.events(child.name)]
+    # Counted from the child's own create, a minute after the parent's: C (starting two minutes
+    # into the child) is made, D is cancelled.
+    assert ("C", "CREATE_COMPLETE", None) in child_events
+    assert ("D", "CREATE_FAILED", "Resource creation cancelled") in child_events
+    assert (child.name, "ROLLBACK_COMPLETE", "Stack creation time exceeded the specified timeout."
+            " Rollback requested by user.") in child_events
+    assert _account(engine, "AWS::SQS::Queue") == [] and _account(engine, "AWS::SNS::Topic") == []
+
+
+def test_a_nested_stack_update_ignores_its_timeout(tmp_path):
+    (tmp_path / "child.yaml").write_text(SLOW_CHILD.split("  B:")[0])
+    (tmp_path / "parent.yaml").write_text(TIMED_PARENT)
+    engine = _timed_engine(tmp_path)
+    assert _deploy(engine, str(tmp_path / "parent.yaml")).record.status is StackStatus.CREATE_COMPLETE
+    (tmp_path / "child.yaml").write_text(SLOW_CHILD)  # three more minutes of queues
+    updated = _deploy(engine, str(tmp_path / "parent.yaml")).record
+    assert updated is not None and updated.status is StackStatus.UPDATE_COMPLETE
+    assert len(_account(engine, "AWS::SQS::Queue")) == 4

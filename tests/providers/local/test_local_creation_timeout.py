@@ -7,10 +7,9 @@ minute without the test waiting."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
+from local_support import FakeTime
 from stackengine.engine import (
     Engine, EngineConfig, ExecuteOptions, StackRequest, describe_stack_json,
 )
@@ -27,22 +26,6 @@ Resources:
   C: {Type: AWS::SQS::Queue, DependsOn: B}
   D: {Type: AWS::SQS::Queue, DependsOn: C}
 """
-
-
-class FakeTime:
-    """A clock that moves only when someone sleeps (thread-safe: calls run in worker threads)."""
-
-    def __init__(self, start: float = 1_000.0) -> None:
-        self.now = start
-        self._lock = threading.Lock()
-
-    def time(self) -> float:
-        with self._lock:
-            return self.now
-
-    def sleep(self, seconds: float) -> None:
-        with self._lock:
-            self.now += seconds
 
 
 def _engine(tmp_path, clock: FakeTime, latency_ms: int = MINUTE_MS, failures=()) -> Engine:
