@@ -97,6 +97,8 @@ class ExecuteOptions:
     stack_policy: Mapping[str, Json] | None = None               # set as the stack's policy
     stack_policy_during_update: Mapping[str, Json] | None = None  # overrides it for this update
     termination_protection: bool | None = None
+    # A create's limit (create-stack --timeout-in-minutes); an update ignores it, as AWS does.
+    timeout_in_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -171,8 +173,11 @@ def load_provider(name: str, state_path: str, config: EngineConfig,
 
 class Engine:
     def __init__(self, config: EngineConfig = EngineConfig(), *, provider: Provider | None = None,
-                 store: StateStore | None = None, schemas: SchemaSource | None = None) -> None:
+                 store: StateStore | None = None, schemas: SchemaSource | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         self.config = config
+        # Seconds for creation timeouts (time.monotonic unless a test gives its own).
+        self.clock = clock
         if store is None:
             from stackengine.state.sqlite import SqliteStateStore
             store = SqliteStateStore(config.state_path)
@@ -228,7 +233,7 @@ class Engine:
                        tags=tuple(sorted(record.tags.items())), cloudformation=True)
         return StackRun(self.store, self._executing_provider(), ref, record, schemas=self.schemas,
                         max_parallel=max_parallel or self.config.max_parallel, listener=listener,
-                        replacement_conflict=_custom_name_conflict)
+                        replacement_conflict=_custom_name_conflict, clock=self.clock)
 
     def _executing_provider(self) -> Provider:
         """On the local target, CloudFormation's own types (nested stacks, stack sets) are run
@@ -485,6 +490,8 @@ class Engine:
                 changes["stack_policy"] = dict(options.stack_policy)
             if options.termination_protection is not None:
                 changes["termination_protection"] = options.termination_protection
+            if creating and options.timeout_in_minutes is not None:
+                changes["timeout_in_minutes"] = options.timeout_in_minutes
             if changes:
                 record = replace(record, **changes)
                 self.store.put_stack(record)

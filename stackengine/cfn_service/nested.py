@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from stackengine.cfn_service.sources import TemplateSources
 from stackengine.cfn_service.stacks import CAPABILITIES, ChildStack, StackOperations
 from stackengine.diagnostics import StackEngineError
+from stackengine.execute.rollback import ROLLBACK_REQUESTED
 from stackengine.providers.base import ProviderError, ResourceResult, StackRef
 from stackengine.state.base import StackRecord, StackStatus
 
@@ -90,15 +91,13 @@ class NestedStacks:
             return ResourceResult(record.stack_id, outputs_of(record))
         message = self._failure(record, verb)
         if record.status is StackStatus.ROLLBACK_COMPLETE:
-            # The parent's rollback would delete the rolled-back child; the failed resource has
-            # no physical ID to roll back, so it is deleted here.
+            # The parent's rollback would delete the rolled-back child; nothing is left of it, so
+            # it is deleted here.
             self.stacks.delete(record)
-        elif record.status is StackStatus.CREATE_FAILED:
-            # Rollback disabled: the child stays for inspection, but the failed resource has no
-            # physical ID, so deleting the parent will not delete it.
-            message += (f" The failed stack {record.name} is kept; delete it with "
-                        f"`stackengine delete {record.name}`.")
-        raise ProviderError(message, "GeneralServiceException")
+            raise ProviderError(message, "GeneralServiceException")
+        # Otherwise (rollback disabled: CREATE_FAILED) the child stays for inspection. It is the
+        # failed resource's physical ID, so deleting the parent deletes it, as in CloudFormation.
+        raise ProviderError(message, "GeneralServiceException", physical_id=record.stack_id)
 
     def _failure(self, record: StackRecord, verb: str) -> str:
         causes = self.stacks.failure_reasons(record)
@@ -106,8 +105,9 @@ class NestedStacks:
         if verb == "updated":
             return (f"Embedded stack {record.stack_id} was not successfully updated. Currently in "
                     f"{record.status.value} with reason: {record.status_reason or ''}{detail}")
-        return (f"Embedded stack {record.stack_id} was not successfully {verb}: "
-                f"{record.status_reason or record.status.value}{detail}")
+        # CloudFormation names the child's failure, not the rollback it asked for.
+        reason = (record.status_reason or record.status.value).removesuffix(ROLLBACK_REQUESTED)
+        return f"Embedded stack {record.stack_id} was not successfully {verb}: {reason}{detail}"
 
     def _child(self, stack: StackRef, name: str, props: Mapping[str, Json]) -> ChildStack:
         unknown = sorted(set(props) - PROPERTIES)

@@ -92,7 +92,8 @@ class EngineStacks:
 
         base = self._engine
         config = replace(base.config, account_id=account_id, region=region)
-        return Engine(config, provider=base.provider, store=base.store, schemas=base.schemas)
+        return Engine(config, provider=base.provider, store=base.store, schemas=base.schemas,
+                      clock=base.clock)
 
     def find(self, stack_id: str) -> StackRecord | None:
         record = self._engine.store.get_stack_by_id(stack_id)

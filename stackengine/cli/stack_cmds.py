@@ -333,6 +333,9 @@ def split_values(items: Sequence[str]) -> tuple[str, ...]:
 @click.option("--tags", cls=MultiValueOption, multiple=True, metavar="KEY=VALUE...",
               help="Stack tags.")
 @click.option("--disable-rollback", is_flag=True, help="Keep what was made when it fails.")
+@click.option("--timeout-in-minutes", type=click.IntRange(min=1), default=None, metavar="MINUTES",
+              help="When the deploy creates the stack: fail it (and roll back) if creation takes "
+                   "longer. Ignored when it updates the stack, as CloudFormation ignores it.")
 @click.option("--max-parallel", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="Most resource operations at once.")
 @click.option("--no-execute-changeset", is_flag=True,
@@ -358,9 +361,9 @@ def split_values(items: Sequence[str]) -> tuple[str, ...]:
 def deploy(ctx: click.Context, template: str, stack_name: str | None,
            parameter_overrides: tuple[str, ...], parameters_file: str | None,
            capabilities: tuple[str, ...], tags: tuple[str, ...], disable_rollback: bool,
-           max_parallel: int, no_execute_changeset: bool, change_set_name: str | None,
-           confirm_changeset: bool, fail_on_empty_changeset: bool, stack_policy_file: str | None,
-           stack_policy_during_update_file: str | None,
+           timeout_in_minutes: int | None, max_parallel: int, no_execute_changeset: bool,
+           change_set_name: str | None, confirm_changeset: bool, fail_on_empty_changeset: bool,
+           stack_policy_file: str | None, stack_policy_during_update_file: str | None,
            enable_termination_protection: bool | None, s3_bucket: str | None, s3_prefix: str,
            fill_parameters: bool, fmt: str, **kwargs: Any) -> None:
     """Create or update the stack of TEMPLATE: compute the change set, show it, execute it."""
@@ -378,6 +381,9 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
     if aws is not None:
         from stackengine.cli import native
 
+        if timeout_in_minutes is not None:
+            raise UsageError("--timeout-in-minutes is not supported with --via cloudformation: "
+                             "CloudFormation change sets take no creation timeout")
         native.deploy(aws, engine_kwargs["account_id"], template, name,
                       collect_parameters(parameter_overrides, parameters_file), split_values(capabilities),
                       parse_tags(split_values(tags)), disable_rollback, no_execute_changeset,
@@ -390,7 +396,8 @@ def deploy(ctx: click.Context, template: str, stack_name: str | None,
     options = ExecuteOptions(disable_rollback=disable_rollback, max_parallel=max_parallel,
                              stack_policy=read_policy(stack_policy_file),
                              stack_policy_during_update=read_policy(stack_policy_during_update_file),
-                             termination_protection=enable_termination_protection)
+                             termination_protection=enable_termination_protection,
+                             timeout_in_minutes=timeout_in_minutes)
     human = fmt != "json"
 
     def confirm(cs: Any) -> bool:

@@ -16,7 +16,7 @@ from stackengine.diagnostics import StackEngineError
 from stackengine.execute import rollback
 from stackengine.execute.cleanup import delete_all, finish_forward
 from stackengine.execute.events import now_iso
-from stackengine.execute.operations import CANCELLED, OperationFailed, StackRun
+from stackengine.execute.operations import CANCELLED, CREATE_TIMED_OUT, OperationFailed, StackRun
 from stackengine.execute.scheduler import chain_lengths
 from stackengine.graph import ResourceGraph, build_graph
 from stackengine.plan.diff import needs_replacement
@@ -103,6 +103,8 @@ class Executor:
             run.set_status(StackStatus.CREATE_IN_PROGRESS, "User Initiated",
                            serial=run.record.serial + 1, disable_rollback=request.disable_rollback,
                            creation_time=run.record.creation_time or now_iso())
+            # CloudFormation applies TimeoutInMinutes to creation only.
+            run.start_timeout(run.record.timeout_in_minutes)
         else:
             previous = {
                 "Template": run.record.template, "TemplateBody": run.record.template_body,
@@ -137,12 +139,18 @@ class Executor:
         except KeyboardInterrupt:
             # Ctrl-C: what ran has finished; leave the stack settled, then let the caller stop.
             run.cancelled.clear()
+            run.stop_timeout()
             self._abandon(creating, request.disable_rollback, "Deployment interrupted by user.")
             raise
         run.cancelled.clear()
+        # Past the deadline the create fails even when its last call succeeded meanwhile.
+        timed_out = creating and (run.timed_out or (not result.failed and run.check_timeout()))
+        run.stop_timeout()
         reason: str | None = None
         outputs: tuple[Mapping[str, Json], ...] = ()
-        if result.failed:
+        if timed_out:
+            reason = CREATE_TIMED_OUT
+        elif result.failed:
             # Name the causes; resources whose call was cancelled by them are not causes.
             causes = [n for n in result.failed if n not in self._cancelled] or result.failed
             reason = _failure_reason(run, causes, "create" if creating else "update")
@@ -175,7 +183,7 @@ class Executor:
             return run.record
         if creating:
             sentence = reason if reason.endswith(".") else reason + "."
-            return rollback.rollback_create(run, sentence + " Rollback requested by user.")
+            return rollback.rollback_create(run, sentence + rollback.ROLLBACK_REQUESTED)
         return rollback.rollback_update(run, reason)
 
     def _apply(self, logical_id: str, request: DeployRequest, deps: tuple[str, ...],
@@ -236,9 +244,13 @@ class Executor:
                 cancellable=True)
         except OperationFailed as exc:
             self._note(want.logical_id, exc)
+            # What the failed call left in place keeps its physical ID, so a rollback or a
+            # later delete of the stack deletes it.
+            failed = replace(row, status=ResourceStatus.CREATE_FAILED, status_reason=exc.reason,
+                             physical_id=exc.physical_id)
             with run.batch():
-                run.put(replace(row, status=ResourceStatus.CREATE_FAILED, status_reason=exc.reason))
-                run.event(row, "CREATE_FAILED", exc.reason)
+                run.put(failed)
+                run.event(failed, "CREATE_FAILED", exc.reason)
             return False
         return True
 

@@ -28,6 +28,8 @@ Json = Any
 CANCELLED = {OpKind.CREATE: "Resource creation cancelled",
              OpKind.UPDATE: "Resource update cancelled",
              OpKind.DELETE: "Resource deletion cancelled"}
+# The stack's reason when a create outlives its TimeoutInMinutes, as CloudFormation words it.
+CREATE_TIMED_OUT = "Stack creation time exceeded the specified timeout."
 # (type, logical ID, old properties, new properties) → why the replacement is refused, or None
 # How long inline calls on a transaction-sharing provider may wait for their shared commit.
 GROUP_COMMIT_SECONDS = 0.05
@@ -37,9 +39,21 @@ ReplacementCheck = Callable[[str, str, Mapping[str, Any], Mapping[str, Any]], "s
 class OperationFailed(Exception):
     """A provider call (or the late resolution before it) failed; `reason` is shown in events."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, physical_id: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.physical_id = physical_id  # what the failed call left in place, if anything
+
+
+def _left(exc: BaseException) -> str | None:
+    """The physical ID a failed call left in place (ProviderError.physical_id), if any."""
+    return exc.physical_id if isinstance(exc, ProviderError) else None
+
+
+def _failure_outcome(exc: BaseException) -> dict[str, Json]:
+    """A failed call's journal outcome, naming what it left in place."""
+    left = _left(exc)
+    return {"error": _reason(exc), **({"physical_id": left} if left else {})}
 
 
 def _reason(exc: BaseException) -> str:
@@ -56,8 +70,13 @@ class StackRun:
     def __init__(self, store: StateStore, provider: Provider, stack: StackRef,
                  record: StackRecord, *, schemas: SchemaSource | None = None,
                  max_parallel: int = 10, listener: EventListener | None = None,
-                 replacement_conflict: ReplacementCheck | None = None) -> None:
+                 replacement_conflict: ReplacementCheck | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         self.replacement_conflict = replacement_conflict
+        # Seconds, for the creation timeout; injectable so tests need not wait for minutes.
+        self.clock = clock or time.monotonic
+        self._deadline: float | None = None
+        self.timed_out = False
         self.store = store
         self.provider = provider
         self.stack = stack
@@ -84,6 +103,31 @@ class StackRun:
         self.events = EventRecorder(store, record.stack_id, record.name, listener)
         self._lock = threading.RLock()
         self.resources: dict[str, ResourceState] = dict(store.resources(record.stack_id))
+
+    def start_timeout(self, minutes: int | None) -> None:
+        """Count the stack's creation timeout from now (its CREATE_IN_PROGRESS); None: no limit."""
+        self._deadline = None if minutes is None else self.clock() + minutes * 60.0
+        self.timed_out = False
+
+    def stop_timeout(self) -> None:
+        """The forward phase is over: rollback and cleanup run whatever the time."""
+        self._deadline = None
+
+    def check_timeout(self) -> bool:
+        """Whether the creation timeout has passed. The first time it is seen passed, calls not yet
+        made are cancelled, as after a failure; a call already running finishes."""
+        if self._deadline is None or self.timed_out:
+            return self.timed_out
+        if self.clock() > self._deadline:
+            with self._lock:
+                self.timed_out = True
+            self.cancelled.set()
+        return self.timed_out
+
+    def _cancelling(self) -> bool:
+        """Whether a cancellable call about to start is cancelled: a failure came first, or the
+        creation timeout has passed."""
+        return self.cancelled.is_set() or self.check_timeout()
 
     def use_stack_tags(self, tags: Mapping[str, str]) -> None:
         """The stack tags the provider applies to the resources it creates or updates from now."""
@@ -220,7 +264,7 @@ class StackRun:
                 before()
             self.store.begin(stack_id, op)
         with self._slots:
-            if cancellable and self.cancelled.is_set():
+            if cancellable and self._cancelling():
                 self.store.end(stack_id, op.token, {"cancelled": True})
                 raise OperationFailed(CANCELLED[op.kind])
             try:
@@ -228,8 +272,8 @@ class StackRun:
             except Exception as exc:  # noqa: BLE001 - a provider failure fails only this resource
                 if cancellable:
                     self.cancelled.set()  # before the slot is free for a waiting call
-                self.store.end(stack_id, op.token, {"error": _reason(exc)})
-                raise OperationFailed(_reason(exc)) from exc
+                self.store.end(stack_id, op.token, _failure_outcome(exc))
+                raise OperationFailed(_reason(exc), _left(exc)) from exc
         with self.batch():
             self._close(op, result, build, remove, after)
         return result
@@ -262,12 +306,13 @@ class StackRun:
         its own inside a group), so no crash can separate them."""
         stack_id = self.record.stack_id
         failure: str | None = None
+        left: str | None = None
         result: ResourceResult | None = None
         with self.batch():
             if before is not None:
                 before()
             self.store.begin(stack_id, op)
-            if cancellable and self.cancelled.is_set():
+            if cancellable and self._cancelling():
                 self.store.end(stack_id, op.token, {"cancelled": True})
                 failure = CANCELLED[op.kind]
             else:
@@ -276,13 +321,13 @@ class StackRun:
                 except Exception as exc:  # noqa: BLE001 - a provider failure fails only this resource
                     if cancellable:
                         self.cancelled.set()
-                    failure = _reason(exc)
-                    self.store.end(stack_id, op.token, {"error": failure})
+                    failure, left = _reason(exc), _left(exc)
+                    self.store.end(stack_id, op.token, _failure_outcome(exc))
             if failure is None:
                 self._close(op, result, build, remove, after)
         self._commit_group()
         if failure is not None:
-            raise OperationFailed(failure)
+            raise OperationFailed(failure, left)
         return result
 
     def _journal_properties(self, properties: Mapping[str, Json]) -> dict[str, Json] | None:

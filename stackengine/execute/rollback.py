@@ -24,6 +24,10 @@ from stackengine.state.base import (
 Json = Any
 
 
+# What CloudFormation adds to a failed create's reason when it rolls the stack back.
+ROLLBACK_REQUESTED = " Rollback requested by user."
+
+
 class InvalidStackStatus(StackEngineError):
     """The stack's status does not allow the requested operation."""
 

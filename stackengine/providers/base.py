@@ -42,12 +42,15 @@ class ResourceResult:
 class ProviderError(StackEngineError):
     """An operation failed the way the cloud would fail it. `code` is AWS's error code
     (e.g. "AlreadyExists", "InvalidRequest", "NotFound"); the message is AWS-like and is shown in
-    the resource's *_FAILED event."""
+    the resource's *_FAILED event. `physical_id`: what the failed create left in place (a nested
+    stack kept for inspection), so that deleting the stack deletes it too."""
 
-    def __init__(self, message: str, code: str = "InvalidRequest") -> None:
+    def __init__(self, message: str, code: str = "InvalidRequest", *,
+                 physical_id: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.physical_id = physical_id
 
 
 @runtime_checkable

@@ -294,3 +294,36 @@ def test_plain_writer_is_off_when_the_console_draws_styles():
 
     coloured = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
     assert _plain_writer(coloured, wraps=True) is None
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "ten", "1.5"])
+def test_deploy_timeout_in_minutes_must_be_a_positive_whole_number(env, value):
+    out = env("deploy", "app.yaml", "--timeout-in-minutes", value, code=2).output
+    assert "Invalid value for '--timeout-in-minutes'" in out and "Traceback" not in out
+    assert not os.path.exists("state.db")  # refused before anything was touched
+
+
+def test_deploy_timeout_in_minutes_is_kept_on_create_and_ignored_on_update(env, tmp_path):
+    env("deploy", "app.yaml", "--timeout-in-minutes", "5")
+    stack = json.loads(env("describe", "app", "-o", "json").output)["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE" and stack["TimeoutInMinutes"] == 5
+    env("deploy", "app.yaml", "--parameter-overrides", "Name=two", "--timeout-in-minutes", "1")
+    stack = json.loads(env("describe", "app", "-o", "json").output)["Stacks"][0]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE" and stack["TimeoutInMinutes"] == 5
+
+
+def test_deploy_without_a_timeout_shows_none(env):
+    env("deploy", "app.yaml")
+    stack = json.loads(env("describe", "app", "-o", "json").output)["Stacks"][0]
+    assert "TimeoutInMinutes" not in stack
+
+
+def test_deploy_help_says_an_update_ignores_the_timeout(env):
+    out = env("deploy", "--help").output
+    assert "--timeout-in-minutes" in out and "Ignored when it updates the stack" in out
+
+
+def test_deploy_timeout_in_minutes_is_refused_via_cloudformation(env):
+    out = env("deploy", "app.yaml", "--target", "aws", "--via", "cloudformation",
+              "--timeout-in-minutes", "5", code=2).output
+    assert "--timeout-in-minutes is not supported with --via cloudformation" in out

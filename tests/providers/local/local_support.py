@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from stackengine.providers.base import StackRef
 
 STACK = StackRef("mystack", "arn:aws:cloudformation:us-east-1:123456789012:stack/mystack/"
@@ -10,6 +12,24 @@ OTHER_STACK = StackRef("other", "arn:aws:cloudformation:us-east-1:123456789012:s
                        "2d7e4c10-0000-11ee-8c99-0242ac120002")
 TRUST = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+
+class FakeTime:
+    """A clock for the provider's `clock=`/`sleep=` (and the engine's `clock=`) that moves only when
+    someone sleeps: with `--latency` a call "takes" its time without the test waiting. Thread-safe,
+    as calls with latency run in worker threads."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+        self._lock = threading.Lock()
+
+    def time(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
 
 
 class Tokens:

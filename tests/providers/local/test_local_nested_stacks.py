@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from local_support import FakeTime
 from stackengine.cfn_service.nested import child_stack_name
 from stackengine.cfn_service.sources import S3Location, s3_location
 from stackengine.diagnostics import TemplateError
@@ -351,17 +352,65 @@ def test_template_url_from_a_dynamic_reference(tmp_path):
     assert _outputs(outcome.record)["QueueArn"].endswith(":demo-queue")
 
 
-def test_with_rollback_disabled_the_failed_child_is_kept_and_named(tmp_path):
+# A child with a resource made before the one that fails, to see it leave the emulated account.
+CHILD_WITH_TOPIC = CHILD.replace("Resources:\n", """Resources:
+  Made:
+    Type: AWS::SNS::Topic
+""").replace("      QueueName: !Ref QueueName\n", "      QueueName: !Ref QueueName\n    DependsOn: Made\n")
+
+
+def _account(engine, type_name):
+    return engine.provider.store.list_resources(type_name=type_name)  # type: ignore[attr-defined]
+
+
+def test_with_rollback_disabled_the_failed_child_is_kept_as_the_resource(tmp_path):
     from stackengine.engine import ExecuteOptions
 
     engine = _engine(tmp_path, **provider_options(0, ["Queue:create"]))
-    outcome = engine.deploy(StackRequest(_write(tmp_path), "app", {}, capabilities=CAPS),
-                            ExecuteOptions(disable_rollback=True))
+    outcome = engine.deploy(StackRequest(_write(tmp_path, child=CHILD_WITH_TOPIC), "app", {},
+                                         capabilities=CAPS), ExecuteOptions(disable_rollback=True))
     assert outcome.record is not None and outcome.record.status is StackStatus.CREATE_FAILED
     [child] = _children(engine, outcome.record)
     assert child.status is StackStatus.CREATE_FAILED
     [reason] = _reasons(engine, "app", "Child")
-    assert f"The failed stack {child.name} is kept; delete it with" in reason
+    assert reason.startswith(f"Embedded stack {child.stack_id} was not successfully created: "
+                             "The following resource(s) failed to create: [Queue].")
+    # As in CloudFormation, the failed nested stack resource names the kept child.
+    [resource] = [r for r in engine.resources("app") if r.logical_id == "Child"]
+    assert resource.physical_id == child.stack_id
+    assert [r.stack_id for r in _account(engine, "AWS::SNS::Topic")] == [child.stack_id]
+
+
+def test_deleting_the_parent_deletes_a_child_kept_after_a_failed_create(tmp_path):
+    from stackengine.engine import ExecuteOptions
+
+    engine = _engine(tmp_path, **provider_options(0, ["Queue:create"]))
+    parent = engine.deploy(StackRequest(_write(tmp_path, child=CHILD_WITH_TOPIC), "app", {},
+                                        capabilities=CAPS), ExecuteOptions(disable_rollback=True))
+    assert parent.record is not None
+    [child] = _children(engine, parent.record)
+    assert engine.delete_stack("app").status is StackStatus.DELETE_COMPLETE
+    [gone] = [s for s in engine.stacks(include_deleted=True) if s.stack_id == child.stack_id]
+    assert gone.status is StackStatus.DELETE_COMPLETE
+    assert engine.stacks() == []
+    assert _account(engine, "AWS::SNS::Topic") == [] and _account(engine, "AWS::SQS::Queue") == []
+
+
+def test_deleting_the_parent_deletes_a_child_kept_after_a_failed_update(tmp_path):
+    from stackengine.engine import ExecuteOptions
+
+    path = _write(tmp_path, child=CHILD_WITH_TOPIC)
+    first = _deploy(_engine(tmp_path), path).record
+    engine = _engine(tmp_path, **provider_options(0, ["Queue:create"]))  # renaming replaces it
+    outcome = engine.deploy(StackRequest(path, "app", {"Prefix": "broken"}, capabilities=CAPS),
+                            ExecuteOptions(disable_rollback=True))
+    assert outcome.record is not None and outcome.record.status is StackStatus.UPDATE_FAILED
+    [child] = _children(engine, first)
+    assert child.status is StackStatus.UPDATE_FAILED
+    assert engine.delete_stack("app").status is StackStatus.DELETE_COMPLETE
+    [gone] = [s for s in engine.stacks(include_deleted=True) if s.stack_id == child.stack_id]
+    assert gone.status is StackStatus.DELETE_COMPLETE
+    assert _account(engine, "AWS::SNS::Topic") == [] and _account(engine, "AWS::SQS::Queue") == []
 
 
 def test_the_parents_tags_and_capabilities_apply_to_the_child(tmp_path):
@@ -386,3 +435,66 @@ Outputs:""")
     [child] = _children(engine, outcome.record)
     assert dict(child.tags) == {"env": "test", "team": "core"}
     assert set(child.capabilities) == {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}
+
+
+# Four queues made one after another, under a parent that makes a topic first.
+SLOW_CHILD = """\
+Resources:
+  A: {Type: AWS::SQS::Queue}
+  B: {Type: AWS::SQS::Queue, DependsOn: A}
+  C: {Type: AWS::SQS::Queue, DependsOn: B}
+  D: {Type: AWS::SQS::Queue, DependsOn: C}
+"""
+TIMED_PARENT = """\
+Resources:
+  Topic: {Type: AWS::SNS::Topic}
+  Child:
+    Type: AWS::CloudFormation::Stack
+    DependsOn: Topic
+    Properties:
+      TemplateURL: ./child.yaml
+      TimeoutInMinutes: 2
+"""
+
+
+def _timed_engine(tmp_path):
+    """Every provider call takes a minute of a fake clock the engine reads too."""
+    clock = FakeTime()
+    options = {**provider_options(60_000), "clock": clock.time, "sleep": clock.sleep}
+    return Engine(EngineConfig(state_path=str(tmp_path / "state.db"), provider_options=options),
+                  clock=clock.time)
+
+
+def test_a_child_past_its_timeout_rolls_back_and_so_does_the_parent(tmp_path):
+    (tmp_path / "child.yaml").write_text(SLOW_CHILD)
+    (tmp_path / "parent.yaml").write_text(TIMED_PARENT)
+    engine = _timed_engine(tmp_path)
+    outcome = _deploy(engine, str(tmp_path / "parent.yaml"))
+    assert outcome.record is not None and outcome.record.status is StackStatus.ROLLBACK_COMPLETE
+    assert outcome.record.status_reason == ("The following resource(s) failed to create: "
+                                            "[Child]. Rollback requested by user.")
+    [child] = [s for s in engine.stacks(include_deleted=True)
+               if s.parent_id == outcome.record.stack_id]
+    assert child.status is StackStatus.DELETE_COMPLETE and child.timeout_in_minutes == 2
+    assert _reasons(engine, "app", "Child") == [
+        f"Embedded stack {child.stack_id} was not successfully created: "
+        "Stack creation time exceeded the specified timeout."]
+    child_events = [(e.logical_id, e.status, e.reason) for e in engine.events(child.name)]
+    # Counted from the child's own create, a minute after the parent's: C (starting two minutes
+    # into the child) is made, D is cancelled.
+    assert ("C", "CREATE_COMPLETE", None) in child_events
+    assert ("D", "CREATE_FAILED", "Resource creation cancelled") in child_events
+    assert (child.name, "ROLLBACK_COMPLETE", "Stack creation time exceeded the specified timeout."
+            " Rollback requested by user.") in child_events
+    assert _account(engine, "AWS::SQS::Queue") == [] and _account(engine, "AWS::SNS::Topic") == []
+
+
+def test_a_nested_stack_update_ignores_its_timeout(tmp_path):
+    (tmp_path / "child.yaml").write_text(SLOW_CHILD.split("  B:")[0])
+    (tmp_path / "parent.yaml").write_text(TIMED_PARENT)
+    engine = _timed_engine(tmp_path)
+    assert _deploy(engine, str(tmp_path / "parent.yaml")).record.status is StackStatus.CREATE_COMPLETE
+    (tmp_path / "child.yaml").write_text(SLOW_CHILD)  # three more minutes of queues
+    updated = _deploy(engine, str(tmp_path / "parent.yaml")).record
+    assert updated is not None and updated.status is StackStatus.UPDATE_COMPLETE
+    assert len(_account(engine, "AWS::SQS::Queue")) == 4
