@@ -30,9 +30,9 @@ CANCELLED = {OpKind.CREATE: "Resource creation cancelled",
              OpKind.DELETE: "Resource deletion cancelled"}
 # The stack's reason when a create outlives its TimeoutInMinutes, as CloudFormation words it.
 CREATE_TIMED_OUT = "Stack creation time exceeded the specified timeout."
-# (type, logical ID, old properties, new properties) → why the replacement is refused, or None
 # How long inline calls on a transaction-sharing provider may wait for their shared commit.
 GROUP_COMMIT_SECONDS = 0.05
+# (type, logical ID, old properties, new properties) → why the replacement is refused, or None
 ReplacementCheck = Callable[[str, str, Mapping[str, Any], Mapping[str, Any]], "str | None"]
 
 
