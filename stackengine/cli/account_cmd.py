@@ -25,6 +25,14 @@ def _store(ctx: click.Context) -> Any:
     return AccountStore(path)
 
 
+def _target(f: Any) -> Any:
+    """Where a command that makes something in the emulated account makes it."""
+    f = click.option("--region", default=None, metavar="REGION")(f)
+    f = click.option("--account-id", default="123456789012", envvar="STACKENGINE_ACCOUNT_ID",
+                     show_default=True, metavar="ID")(f)
+    return f
+
+
 def _account_filters(f: Any) -> Any:
     f = click.option("--account-id", default=None, envvar="STACKENGINE_ACCOUNT_ID", metavar="ID",
                      help="Only this account (default: every account).")(f)
@@ -111,9 +119,7 @@ def parameters(ctx: click.Context, account_id: str | None, region: str | None) -
 @click.argument("value")
 @click.option("--type", "type_", type=click.Choice(["String", "StringList", "SecureString"]),
               default="String", show_default=True)
-@click.option("--account-id", default="123456789012", envvar="STACKENGINE_ACCOUNT_ID",
-              show_default=True, metavar="ID")
-@click.option("--region", default=None, metavar="REGION")
+@_target
 @click.pass_context
 @handle_errors
 def put_parameter(ctx: click.Context, name: str, value: str, type_: str, account_id: str,
@@ -130,9 +136,7 @@ def put_parameter(ctx: click.Context, name: str, value: str, type_: str, account
 @account.command("put-secret")
 @click.argument("name")
 @click.argument("secret_string")
-@click.option("--account-id", default="123456789012", envvar="STACKENGINE_ACCOUNT_ID",
-              show_default=True, metavar="ID")
-@click.option("--region", default=None, metavar="REGION")
+@_target
 @click.pass_context
 @handle_errors
 def put_secret(ctx: click.Context, name: str, secret_string: str, account_id: str,
@@ -149,9 +153,7 @@ def put_secret(ctx: click.Context, name: str, secret_string: str, account_id: st
 
 @account.command("create-key-pair")
 @click.argument("name")
-@click.option("--account-id", default="123456789012", envvar="STACKENGINE_ACCOUNT_ID",
-              show_default=True, metavar="ID")
-@click.option("--region", default=None, metavar="REGION")
+@_target
 @click.pass_context
 @handle_errors
 def create_key_pair(ctx: click.Context, name: str, account_id: str, region: str | None) -> None:
