@@ -134,24 +134,27 @@ def _custom_name_conflict(type_name: str, logical_id: str, old: Mapping[str, Jso
     return custom_name_conflict(type_name, logical_id, old, new)
 
 
-def locator(source: Any, file: str) -> Callable[[Any], Any]:
-    """template path → Span in `file`, from the positions decoding kept."""
+def locator(source: Any, file: str) -> Callable[..., Any]:
+    """template path → Span in `file`, from the positions decoding kept (`key=True`: of the last
+    part's key rather than its value)."""
     from stackengine.diagnostics import Span
     from stackengine.template.marks import locate
 
-    def find(path: Any) -> Span | None:
-        mark = locate(source, path)
+    def find(path: Any, key: bool = False) -> Span | None:
+        mark = locate(source, path, key=key)
         return Span(file, mark[0], mark[1]) if mark else None
 
     return find
 
 
-def _located(check: Callable[[], None], locate: Callable[[Any], Any]) -> None:
-    """Run a provider's plan-time check; its TemplateError gets file:line:col for each path."""
+def _located(check: Callable[[], None], locate: Callable[..., Any]) -> None:
+    """Run a provider's plan-time check; its TemplateError gets file:line:col for each path. A
+    whole entry (`Parameters.Vpc`) points at its name, as the template core's diagnostics do."""
     try:
         check()
     except TemplateError as exc:
-        raise TemplateError([d.with_span(locate(d.path)) for d in exc.diagnostics]) from None
+        raise TemplateError([d.with_span(locate(d.path, key=len(d.path) == 2))
+                             for d in exc.diagnostics]) from None
 
 
 def load_provider(name: str, state_path: str, config: EngineConfig,

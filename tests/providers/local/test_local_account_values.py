@@ -150,7 +150,7 @@ def test_aws_specific_parameters_must_name_what_the_account_holds(tmp_path) -> N
               "does not exist"
         for name, value in (("Key", "mine"), ("Vpc", "vpc-0123456789abcdef0"),
                             ("Subnets", "subnet-0123456789abcdef0"), ("Zone", "us-east-1z"))}
-    assert str(raised.value.diagnostics[0].span).startswith(f"{template}:2:")
+    assert str(raised.value.diagnostics[0].span) == f"{template}:2:3"  # the parameter's name
     assert engine.stacks(include_deleted=True) == []
 
     engine.provider.create_key_pair("123456789012", "us-east-1", "mine")
