@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
-from stackengine.template.parameters import compile_java_regex
+from stackengine.template.parameters import PARAMETER_TYPES, compile_java_regex
 
 Json = Any
 
@@ -49,7 +49,10 @@ def missing_values(type_name: str, value: Json, exists: Callable[[str, str], boo
                    zones: Sequence[str]) -> list[str]:
     """The members of a parameter's value that name nothing in the account, for the types
     CloudFormation checks (`List<...>` too); `exists(resource_type, physical_id)`."""
-    element = type_name[5:-1] if type_name.startswith("List<") else type_name
+    ptype = PARAMETER_TYPES.get(type_name)
+    if ptype is None or ptype.ssm:
+        return []
+    element = ptype.element
     members = value if isinstance(value, list) else [value]
     if element == AVAILABILITY_ZONE:
         return [str(m) for m in members if str(m) not in zones]
