@@ -318,13 +318,9 @@ class Engine:
         """As `sam deploy` does for the local provider: local CodeUri/ContentUri/... paths are
         zipped and uploaded to the emulated account's S3, and the template names their S3 keys.
         The stored template is the packaged one, so changed code is a change to deploy."""
-        from stackengine.package.rewrite import needs_packaging
-
-        if not needs_packaging(document.data, includes=getattr(document, "fn_transform", True)):
-            return document, body
         from stackengine.package.stores import package_local_document
 
-        return package_local_document(document, body, self.emulated_s3())
+        return package_local_document(document, body, self.emulated_s3)
 
     def emulated_s3(self) -> Any:
         """The emulated account's S3 as an artifact store (`package`, and `deploy` of local

@@ -6,7 +6,7 @@ account it writes to (`Engine.emulated_s3` builds it).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from stackengine.diagnostics import StackEngineError, UsageError
 
@@ -102,24 +102,25 @@ class S3ArtifactStore:
             raise ArtifactUploadError(f"s3://{bucket}/{key}: {exc}") from None
 
 
-def package_local_document(document: Any, body: str, store: LocalArtifactStore, *,
+def package_local_document(document: Any, body: str, store: Callable[[], LocalArtifactStore], *,
                            bucket: str | None = None, prefix: str = "") -> tuple[Any, str]:
     """What `deploy` on the local provider does before rendering: when the template names local
-    artifacts, upload them to the emulated account's S3 (`store`; bucket `default_bucket(...)`
-    unless given, created when missing) and return the packaged document and its text (JSON
-    stays JSON); otherwise `(document, body)` unchanged. Paths are relative to the template
-    file's folder. Raises TemplateError (located) when a path does not exist."""
+    artifacts, upload them to the emulated account's S3 (`store()`, asked for only then; bucket
+    `default_bucket(...)` unless given, created when missing) and return the packaged document
+    and its text (JSON stays JSON); otherwise `(document, body)` unchanged. Paths are relative
+    to the template file's folder. Raises TemplateError (located) when a path does not exist."""
     from stackengine.package.rewrite import PackageOptions, needs_packaging, packaged_document
     from stackengine.template.decode import looks_like_json
     from stackengine.template.encode import to_json, to_yaml
 
     if not needs_packaging(document.data, includes=getattr(document, "fn_transform", True)):
         return document, body
-    target = bucket or default_bucket(store.account_id, store.region)
-    store.ensure_bucket(target)
-    options = PackageOptions(bucket=target, prefix=prefix, region=store.region,
-                             partition=store.partition)
-    packaged = packaged_document(document, options, store)
+    s3 = store()
+    target = bucket or default_bucket(s3.account_id, s3.region)
+    s3.ensure_bucket(target)
+    options = PackageOptions(bucket=target, prefix=prefix, region=s3.region,
+                             partition=s3.partition)
+    packaged = packaged_document(document, options, s3)
     text = to_json(packaged.data) + "\n" if looks_like_json(body) else to_yaml(packaged.data)
     return packaged, text
 
@@ -128,4 +129,4 @@ def package_local_paths(body: str, template_file: str, store: LocalArtifactStore
     """`package_local_document` on template text: the packaged text, or `body` unchanged."""
     from stackengine.template.decode import decode_text
 
-    return package_local_document(decode_text(body, template_file), body, store)[1]
+    return package_local_document(decode_text(body, template_file), body, lambda: store)[1]
